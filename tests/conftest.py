@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TINY = FIXTURES / "tiny.toml"
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def tiny_path() -> Path:
+    return TINY
+
+
+@pytest.fixture
+def tiny_default(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make the tiny pack the 'shipped' default for in-process stores."""
+    import tracker.paths
+
+    monkeypatch.setattr(tracker.paths, "default_pack_path", lambda: TINY)
+    return TINY
+
+
+@pytest.fixture
+def store(tmp_path: Path, tiny_default: Path):
+    """A fresh Store on the tiny pack in a temporary data folder."""
+    from tracker.db.store import Store
+
+    s = Store.open(tmp_path / "data")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def real_store(tmp_path: Path):
+    """A fresh Store on the shipped curriculum."""
+    from tracker.db.store import Store
+
+    s = Store.open(tmp_path / "data")
+    yield s
+    s.close()
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(tmp_path: Path):
+    """Run ``python -m tracker --data-dir <tmp> ...`` in a subprocess (the real contract)."""
+    data = tmp_path / "cli-data"
+
+    def run(*args: str, data_dir: Path | None = data, stdin: str | None = None,
+            env: dict[str, str] | None = None) -> Result:
+        cmd = [sys.executable, "-m", "tracker"]
+        if data_dir is not None:
+            cmd += ["--data-dir", str(data_dir)]
+        full_env = {**os.environ, **(env or {})}
+        full_env.pop("MLOPS_TRACKER_DEBUG", None)
+        p = subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=ROOT,
+                           env=full_env, input=stdin, timeout=120)
+        return Result(p.returncode, p.stdout, p.stderr)
+
+    run.data_dir = data  # type: ignore[attr-defined]
+    return run
