@@ -1,0 +1,104 @@
+"""Opening the SQLite file: pragmas, schema check, migrations.
+
+``open_engine`` returns a SQLAlchemy Engine whose connections use WAL, ``synchronous=FULL``,
+foreign keys and a generous busy timeout, and whose transactions start with
+``BEGIN IMMEDIATE`` so that two writers (the GUI and a CLI command) queue instead of failing
+with "database is locked". Alembic is only imported when the schema is not current.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tracker.db.errors import DamagedDatabaseError, NewerDatabaseError
+
+# The newest migration this version knows, and all it knows, oldest first. A test checks
+# both against Alembic's script directory, so a new migration cannot be forgotten here.
+SCHEMA_REVISIONS = ("0001_initial",)
+SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
+BUSY_TIMEOUT_S = 30.0
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Let SQLAlchemy's "begin" hook decide how transactions start.
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = FULL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def _on_begin(conn: object) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+
+
+def create_engine_for(path: Path):  # -> sqlalchemy.Engine
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+        pool_pre_ping=False,
+    )
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def schema_revision(path: Path) -> str | None:
+    """The Alembic revision stored in the file (None for a new or empty file).
+
+    Raises DamagedDatabaseError when the file is not a SQLite database.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            row = con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            ).fetchone()
+            if row is None:
+                return None
+            rev = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            return rev[0] if rev else None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DamagedDatabaseError(f"{path.name} is damaged or not a database ({exc})",
+                                   path=str(path)) from None
+
+
+def check_revision(rev: str | None, path: Path) -> bool:
+    """True when a migration is needed; raises for a database from a newer app."""
+    if rev is None:
+        return True
+    if rev not in SCHEMA_REVISIONS:
+        raise NewerDatabaseError(
+            f"{path} was written by a newer version of MLOps Career Tracker "
+            f"(schema {rev}); update the app to open it. The file was not changed.")
+    return rev != SCHEMA_HEAD
+
+
+def run_migrations(engine) -> None:  # engine: sqlalchemy.Engine
+    """Upgrade to head on one connection with foreign keys off, then check them."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.connect() as conn:
+        # PRAGMA foreign_keys is a no-op inside a transaction: set it on the raw connection
+        # (autocommit mode) before Alembic begins its transaction.
+        raw = conn.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+        finally:
+            if conn.in_transaction():
+                conn.rollback()
+            raw.execute("PRAGMA foreign_keys = ON")

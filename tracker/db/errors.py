@@ -1,0 +1,30 @@
+"""Errors the storage layer raises with a message fit to show a user as it is."""
+
+from __future__ import annotations
+
+
+class TrackerError(Exception):
+    """Base: ``str(exc)`` is one line a user can read."""
+
+
+class InputError(TrackerError):
+    """Bad input (a form field, a CLI argument, a file): nothing was changed."""
+
+
+class DatabaseError(TrackerError):
+    """The database cannot be used as it is."""
+
+
+class NewerDatabaseError(DatabaseError):
+    """The file was written by a newer version of the app; it is left untouched."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The file is damaged or not a database. ``moved_to`` is where it was put aside."""
+
+    def __init__(self, message: str, path: str = "", moved_to: str = "",
+                 newest_backup: str = ""):
+        super().__init__(message)
+        self.path = path
+        self.moved_to = moved_to
+        self.newest_backup = newest_backup

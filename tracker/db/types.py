@@ -1,0 +1,118 @@
+"""Plain dataclasses the Store hands out: no live ORM objects ever leave tracker.db."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tracker.curriculum.model import Curriculum
+from tracker.readiness import StateChange
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    name: str = ""
+    target_level: str | None = None
+    experience_years: float | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, "target_level": self.target_level,
+                "experience_years": self.experience_years}
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressEntry:
+    milestone: str
+    state: str
+    updated_at: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    id: int
+    milestone: str
+    text: str
+    added_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Certification:
+    id: int
+    name: str
+    issuer: str
+    earned: str
+    expires: str | None = None
+    credential_id: str = ""
+    url: str = ""
+    catalog_id: str | None = None
+    source: str = "manual"
+    verified: bool = False
+    raw: str | None = None
+    created_at: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CertificationInput:
+    """What a form or the CLI supplies; validated by the Store."""
+
+    name: str
+    issuer: str
+    earned: str
+    expires: str | None = None
+    credential_id: str = ""
+    url: str = ""
+    catalog_id: str | None = None
+    source: str = "manual"
+    verified: bool = False
+    raw: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StudySession:
+    id: int
+    day: str
+    minutes: int
+    skill: str | None = None
+    note: str = ""
+    created_at: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    milestone: str
+    verdict: str
+    comment: str
+    reviewer: str
+    reviewed_at: str
+    imported_at: str = ""
+    progress_digest: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"verdict": self.verdict, "comment": self.comment, "reviewer": self.reviewer,
+                "reviewed_at": self.reviewed_at}
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    added: tuple[str, ...] = ()
+    retired: tuple[str, ...] = ()
+    reactivated: tuple[str, ...] = ()
+    changed: bool = False
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a report, an export or a page needs, read in one transaction."""
+
+    curriculum: Curriculum
+    profile: Profile
+    progress: dict[str, ProgressEntry]
+    certifications: tuple[Certification, ...]
+    study_sessions: tuple[StudySession, ...]
+    reviews: dict[str, Review]
+    evidence: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)
+    history: tuple[StateChange, ...] = ()
+
+    @property
+    def states(self) -> dict[str, str]:
+        return {k: v.state for k, v in self.progress.items()}
