@@ -1,0 +1,116 @@
+"""The command line (a stable contract: see DESIGN.md).
+
+``python -m tracker`` / ``mlops-tracker``; no subcommand starts the GUI. Exit codes: 0 success,
+2 bad input (one line ``error: ...`` on stderr, nothing changed), 1 unexpected failure.
+Imports stay lazy: a command pulls in only what it needs, and no Qt unless it starts the GUI
+or writes a PDF.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from tracker import __version__
+
+# Each module has ``register(subparsers)``; handlers are set with ``set_defaults(func=...)``
+# and receive the parsed args; they return an exit code.
+COMMAND_MODULES = (
+    "tracker.commands.progress",
+    "tracker.commands.certs",
+    "tracker.commands.study",
+    "tracker.commands.curriculum",
+)
+
+
+class UsageError(Exception):
+    """Bad command-line usage: exit 2 with one line."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports bad usage in one line (``error: ...``) and exits 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="mlops-tracker",
+                    description="MLOps Career Tracker: milestones and readiness per level, "
+                                "from Junior MLOps Engineer to Director of MLOps.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="data folder (default: MLOPS_TRACKER_DATA_DIR or the user data "
+                             "folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        if not getattr(args, "command", None):
+            from tracker.app import run_gui
+
+            return run_gui(args.data_dir)
+        return int(args.func(args) or 0)
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0) if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BaseException as exc:  # noqa: BLE001 - the one place that turns errors into lines
+        return report_error(exc)
+
+
+def report_error(exc: BaseException) -> int:
+    from tracker.curriculum.loader import CurriculumError
+    from tracker.db.errors import TrackerError
+
+    if isinstance(exc, UsageError):
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if isinstance(exc, CurriculumError):
+        print(f"error: {exc.first_line}", file=sys.stderr)
+        return 2
+    if isinstance(exc, TrackerError):
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
+        return 2
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2 if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError,
+                                     NotADirectoryError)) else 1
+    if os.environ.get("MLOPS_TRACKER_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
+    print(f"error: unexpected failure: {type(exc).__name__}: {one_line(str(exc))}",
+          file=sys.stderr)
+    return 1
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())[:500]
+
+
+def open_store(args: argparse.Namespace):  # -> Store
+    from tracker.db.store import Store
+
+    return Store.open(args.data_dir)
+
+
+def print_json(data: object) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,85 @@
+"""cert add / list / import / delete."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from tracker.cli import open_store, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("cert", help="certifications you hold")
+    csub = p.add_subparsers(dest="cert_command", metavar="ACTION", required=True,
+                            parser_class=type(p))
+    a = csub.add_parser("add", help="record a certification")
+    a.add_argument("--name", required=True)
+    a.add_argument("--issuer", required=True)
+    a.add_argument("--earned", required=True, metavar="YYYY-MM-DD")
+    a.add_argument("--expires", metavar="YYYY-MM-DD")
+    a.add_argument("--credential-id", default="")
+    a.add_argument("--url", default="")
+    a.set_defaults(func=cmd_add)
+    ls = csub.add_parser("list", help="list certifications with their status")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_list)
+    im = csub.add_parser("import", help="import an Open Badges 2.0/3.0 JSON file")
+    im.add_argument("file")
+    im.set_defaults(func=cmd_import)
+    rm = csub.add_parser("delete", help="delete a certification by id")
+    rm.add_argument("id", type=int)
+    rm.set_defaults(func=cmd_delete)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from tracker.db.types import CertificationInput
+
+    with open_store(args) as store:
+        catalog = {c.name.casefold(): c.id for c in store.curriculum().certifications}
+        c = store.add_certification(CertificationInput(
+            name=args.name, issuer=args.issuer, earned=args.earned, expires=args.expires,
+            credential_id=args.credential_id, url=args.url,
+            catalog_id=catalog.get(args.name.strip().casefold())))
+    print(f"added certification {c.id}: {c.name} ({c.issuer}), earned {c.earned}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from tracker.status import cert_status
+
+    today = date.today().isoformat()
+    with open_store(args) as store:
+        certs = store.certifications()
+    rows = [{"id": c.id, "name": c.name, "issuer": c.issuer, "earned": c.earned,
+             "expires": c.expires, "credential_id": c.credential_id, "url": c.url,
+             "status": cert_status(c.expires, today), "source": c.source,
+             "verified": c.verified} for c in certs]
+    if args.json:
+        print_json({"certifications": rows})
+        return 0
+    for r in rows:
+        print(f"{r['id']:>3}  {r['status']:<9} {r['earned']}  {r['expires'] or '-':<10}  "
+              f"{r['name']} ({r['issuer']})")
+    print(f"{len(rows)} certifications")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from tracker.exchange.openbadges import load_badge
+
+    badge = load_badge(args.file)
+    with open_store(args) as store:
+        catalog = {c.name.casefold(): c.id for c in store.curriculum().certifications}
+        from dataclasses import replace
+
+        c = store.add_certification(replace(badge, catalog_id=catalog.get(badge.name.casefold())))
+    print(f"imported certification {c.id}: {c.name} ({c.issuer}), earned {c.earned}; "
+          "stored as unverified")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        c = store.delete_certification(args.id)
+    print(f"deleted certification {c.id}: {c.name}")
+    return 0

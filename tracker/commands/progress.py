@@ -1,0 +1,111 @@
+"""milestones, tick, status, profile."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tracker.cli import open_store, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("milestones", help="list milestones with their state")
+    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    p.add_argument("--level", help="only milestones of this level")
+    p.add_argument("--state", choices=("todo", "learning", "done"), help="only this state")
+    p.set_defaults(func=cmd_milestones)
+
+    p = sub.add_parser("tick", help="set the state of milestones (all or nothing)")
+    p.add_argument("ids", nargs="+", metavar="ID", help="milestone ids")
+    p.add_argument("--state", choices=("done", "learning", "todo"), default="done")
+    p.set_defaults(func=cmd_tick)
+
+    p = sub.add_parser("status", help="readiness for every level")
+    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("profile", help="show or change the learner's profile")
+    p.add_argument("--name")
+    p.add_argument("--target-level", metavar="LEVEL")
+    p.add_argument("--experience-years", metavar="N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_profile)
+
+
+def cmd_milestones(args: argparse.Namespace) -> int:
+    from tracker.db.errors import InputError
+    from tracker.status import milestones_document
+
+    with open_store(args) as store:
+        cur = store.curriculum()
+        if args.level and args.level not in cur.level_by_id:
+            raise InputError(f"unknown level {args.level!r} "
+                             f"(one of: {', '.join(lv.id for lv in cur.levels)})")
+        reviews = {k: r.to_dict() for k, r in store.reviews().items()}
+        doc = milestones_document(cur, store.states(), reviews)
+    rows = [m for m in doc["milestones"]
+            if (not args.level or m["level"] == args.level)
+            and (not args.state or m["state"] == args.state)]
+    if args.json:
+        print_json({"milestones": rows})
+        return 0
+    marks = {"done": "[x]", "learning": "[~]", "todo": "[ ]"}
+    for m in rows:
+        core = "*" if m["core"] else " "
+        print(f"{marks[m['state']]} {core} {m['level']:<9} {m['id']:<44} {m['title']}")
+    print(f"\n{len(rows)} milestones; * = core; [x] done, [~] learning, [ ] todo")
+    return 0
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        changes = {mid: args.state for mid in dict.fromkeys(args.ids)}
+        previous = store.set_states(changes, source="cli")
+    changed = sum(1 for mid, before in previous.items() if before != args.state)
+    print(f"{len(previous)} milestone{'s' if len(previous) != 1 else ''} set to {args.state}"
+          f" ({changed} changed)")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from tracker.status import status_document, status_text
+
+    with open_store(args) as store:
+        cur = store.curriculum()
+        doc = status_document(cur, store.profile().to_dict(), store.states())
+    if args.json:
+        print_json(doc)
+    else:
+        print(status_text(doc, cur))
+    return 0
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    from tracker.db.errors import InputError
+
+    changes: dict[str, object] = {}
+    if args.name is not None:
+        changes["name"] = args.name
+    if args.target_level is not None:
+        changes["target_level"] = args.target_level or None
+    if args.experience_years is not None:
+        try:
+            changes["experience_years"] = float(args.experience_years)
+        except ValueError:
+            raise InputError(f"experience years must be a number, got {args.experience_years!r}"
+                             ) from None
+    with open_store(args) as store:
+        if changes:
+            store.set_profile(**changes)  # type: ignore[arg-type]
+        profile = store.profile()
+        cur = store.curriculum()
+    if args.json:
+        print_json({"learner": profile.to_dict()})
+        return 0
+    target = cur.level_by_id[profile.target_level].title if profile.target_level else "not set"
+    years = f"{profile.experience_years:g}" if profile.experience_years is not None else "not set"
+    if changes:
+        print("profile saved")
+    sys.stdout.write(f"name: {profile.name or '(not set)'}\ntarget level: {target}\n"
+                     f"experience (years): {years}\n")
+    return 0

@@ -1,0 +1,1 @@
+"""HTML and PDF reports built from a snapshot."""
