@@ -16,14 +16,22 @@ from collections.abc import Sequence
 
 from tracker import __version__
 
-# Each module has ``register(subparsers)``; handlers are set with ``set_defaults(func=...)``
-# and receive the parsed args; they return an exit code.
-COMMAND_MODULES = (
-    "tracker.commands.progress",
-    "tracker.commands.certs",
-    "tracker.commands.study",
-    "tracker.commands.curriculum",
-)
+# Every module in tracker/commands/ has ``register(subparsers)``; handlers are set with
+# ``set_defaults(func=...)``, receive the parsed args and return an exit code. The first ones
+# are listed so that --help shows the everyday commands first; the rest follow by name.
+FIRST_COMMANDS = ("progress", "certs", "study", "curriculum")
+
+
+def command_modules() -> list[str]:
+    import pkgutil
+
+    import tracker.commands
+
+    names = sorted(m.name for m in pkgutil.iter_modules(tracker.commands.__path__)
+                   if not m.name.startswith("_"))
+    ordered = [n for n in FIRST_COMMANDS if n in names] + [n for n in names
+                                                             if n not in FIRST_COMMANDS]
+    return [f"tracker.commands.{n}" for n in ordered]
 
 
 class UsageError(Exception):
@@ -46,7 +54,7 @@ def build_parser() -> Parser:
                         help="data folder (default: MLOPS_TRACKER_DATA_DIR or the user data "
                              "folder)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name in COMMAND_MODULES:
+    for name in command_modules():
         importlib.import_module(name).register(sub)
     return parser
 

@@ -1,0 +1,255 @@
+"""Named mutations, each an undoable command (orange-canvas-core style).
+
+Use :func:`perform`: it applies the operation once (so bad input raises InputError before
+anything reaches the undo stack and nothing changes), then pushes the command; later
+redo()/undo() calls come from the stack. Each redo/undo is one Store call, i.e. one
+transaction, and ends with ``ctx.notify(...)`` so every page can refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtGui import QUndoCommand
+
+from tracker.db.errors import TrackerError
+from tracker.db.types import Certification, CertificationInput, Profile, StudySession
+from tracker.ui.context import AppContext, Kinds
+
+
+class Operation(QUndoCommand):
+    """Base: subclasses implement apply() and revert(); the first redo() is skipped because
+    perform() already applied the operation."""
+
+    kinds: tuple[str, ...] = ()
+
+    def __init__(self, ctx: AppContext, text: str):
+        super().__init__(text)
+        self.ctx = ctx
+        self._applied_once = False
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if not self._applied_once:
+            self._applied_once = True
+            return
+        self._guarded(self.apply, "Redone: ")
+
+    def undo(self) -> None:
+        self._guarded(self.revert, "Undone: ")
+
+    def _guarded(self, fn, prefix: str) -> None:
+        # Exceptions must not escape into Qt's C++ frames.
+        try:
+            fn()
+        except (TrackerError, OSError) as exc:
+            self.ctx.error.emit(str(exc))
+            return
+        self.ctx.notify(*self.kinds, message=prefix + self.text() + " (saved)")
+
+
+def perform(ctx: AppContext, op: Operation) -> bool:
+    """Apply ``op`` now and push it on the undo stack. Returns False (and reports the
+    error) when the input is refused; nothing is changed then."""
+    if ctx.read_only:
+        ctx.error.emit("This is a read-only review of someone else's progress.")
+        return False
+    try:
+        op.apply()
+    except (TrackerError, OSError) as exc:
+        ctx.error.emit(str(exc))
+        return False
+    ctx.undo_stack.push(op)
+    ctx.notify(*op.kinds, message=op.text() + " (saved)")
+    return True
+
+
+class SetStates(Operation):
+    kinds = (Kinds.PROGRESS,)
+
+    def __init__(self, ctx: AppContext, changes: Mapping[str, str], text: str | None = None):
+        n = len(changes)
+        state = next(iter(changes.values())) if n else ""
+        super().__init__(ctx, text or (f"Mark {n} milestones {state}" if n != 1
+                                       else f"Mark milestone {state}"))
+        self.changes = dict(changes)
+        self.previous: dict[str, str] = {}
+
+    def apply(self) -> None:
+        previous = self.ctx.store.set_states(self.changes)
+        if not self.previous:
+            self.previous = previous
+
+    def revert(self) -> None:
+        self.ctx.store.set_states(self.previous, source="undo")
+
+
+class SetNote(Operation):
+    kinds = (Kinds.NOTES,)
+
+    def __init__(self, ctx: AppContext, milestone: str, note: str):
+        super().__init__(ctx, "Edit note")
+        self.milestone, self.note = milestone, note
+        self.previous: str | None = None
+
+    def apply(self) -> None:
+        before = self.ctx.store.set_note(self.milestone, self.note)
+        if self.previous is None:
+            self.previous = before
+
+    def revert(self) -> None:
+        self.ctx.store.set_note(self.milestone, self.previous or "")
+
+    def id(self) -> int:  # consecutive edits of one note merge into one undo step
+        return 1001
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if isinstance(other, SetNote) and other.milestone == self.milestone:
+            self.note = other.note
+            return True
+        return False
+
+
+class SetProfile(Operation):
+    kinds = (Kinds.PROFILE,)
+
+    def __init__(self, ctx: AppContext, **fields: object):
+        super().__init__(ctx, "Edit profile")
+        self.fields = fields
+        self.previous: Profile | None = None
+        self.after: Profile | None = None
+
+    def apply(self) -> None:
+        if self.after is not None:
+            self.ctx.store.restore_profile(self.after)
+            return
+        self.previous, self.after = self.ctx.store.set_profile(**self.fields)
+
+    def revert(self) -> None:
+        assert self.previous is not None
+        self.ctx.store.restore_profile(self.previous)
+
+
+class AddCertification(Operation):
+    kinds = (Kinds.CERTS,)
+
+    def __init__(self, ctx: AppContext, cert: CertificationInput):
+        super().__init__(ctx, f"Add certification {cert.name.strip()[:40]}")
+        self.input = cert
+        self.added: Certification | None = None
+
+    def apply(self) -> None:
+        if self.added is None:
+            self.added = self.ctx.store.add_certification(self.input)
+        else:
+            self.ctx.store.restore_certification(self.added)
+
+    def revert(self) -> None:
+        assert self.added is not None
+        self.ctx.store.delete_certification(self.added.id)
+
+
+class EditCertification(Operation):
+    kinds = (Kinds.CERTS,)
+
+    def __init__(self, ctx: AppContext, cert_id: int, cert: CertificationInput):
+        super().__init__(ctx, f"Edit certification {cert.name.strip()[:40]}")
+        self.cert_id, self.input = cert_id, cert
+        self.before: Certification | None = None
+        self.after: Certification | None = None
+
+    def apply(self) -> None:
+        if self.after is not None:
+            self.ctx.store.restore_certification(self.after)
+            return
+        self.before = self.ctx.store.update_certification(self.cert_id, self.input)
+        self.after = next(c for c in self.ctx.store.certifications() if c.id == self.cert_id)
+
+    def revert(self) -> None:
+        assert self.before is not None
+        self.ctx.store.restore_certification(self.before)
+
+
+class DeleteCertification(Operation):
+    kinds = (Kinds.CERTS,)
+
+    def __init__(self, ctx: AppContext, cert: Certification):
+        super().__init__(ctx, f"Delete certification {cert.name[:40]}")
+        self.cert = cert
+
+    def apply(self) -> None:
+        self.ctx.store.delete_certification(self.cert.id)
+
+    def revert(self) -> None:
+        self.ctx.store.restore_certification(self.cert)
+
+
+class AddStudySession(Operation):
+    kinds = (Kinds.STUDY,)
+
+    def __init__(self, ctx: AppContext, minutes: int, day: str | None, skill: str | None,
+                 note: str):
+        super().__init__(ctx, f"Log {minutes} min of study")
+        self.args = (minutes, day, skill, note)
+        self.added: StudySession | None = None
+
+    def apply(self) -> None:
+        if self.added is None:
+            self.added = self.ctx.store.add_study_session(*self.args)
+        else:
+            self.ctx.store.restore_study_session(self.added)
+
+    def revert(self) -> None:
+        assert self.added is not None
+        self.ctx.store.delete_study_session(self.added.id)
+
+
+class DeleteStudySession(Operation):
+    kinds = (Kinds.STUDY,)
+
+    def __init__(self, ctx: AppContext, session: StudySession):
+        super().__init__(ctx, f"Delete study session of {session.day}")
+        self.session = session
+
+    def apply(self) -> None:
+        self.ctx.store.delete_study_session(self.session.id)
+
+    def revert(self) -> None:
+        self.ctx.store.restore_study_session(self.session)
+
+
+class AddEvidence(Operation):
+    kinds = (Kinds.NOTES,)
+
+    def __init__(self, ctx: AppContext, milestone: str, text: str):
+        super().__init__(ctx, "Add evidence")
+        self.milestone, self.text_value = milestone, text
+        self.added = None
+
+    def apply(self) -> None:
+        if self.added is None:
+            self.added = self.ctx.store.add_evidence(self.milestone, self.text_value)
+        else:
+            self.ctx.store.restore_evidence(self.added)
+
+    def revert(self) -> None:
+        self.ctx.store.remove_evidence(self.added.id)
+
+
+class RemoveEvidence(Operation):
+    kinds = (Kinds.NOTES,)
+
+    def __init__(self, ctx: AppContext, evidence):
+        super().__init__(ctx, "Remove evidence")
+        self.evidence = evidence
+
+    def apply(self) -> None:
+        self.ctx.store.remove_evidence(self.evidence.id)
+
+    def revert(self) -> None:
+        self.ctx.store.restore_evidence(self.evidence)

@@ -1,0 +1,33 @@
+"""What every page is: a widget built from an AppContext that redraws on change."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from tracker.ui.context import AppContext
+
+
+class Page(QWidget):
+    """A page of the main window.
+
+    ``title`` shows in the sidebar. ``on_changed(kinds)`` is called (GUI thread) after any
+    mutation or external change, with the set of Kinds that changed; a page redraws only
+    what depends on them, and may defer work until it is shown (``isVisible()``).
+    ``open_item(arg)`` lets the window navigate to something on the page (a milestone id on
+    the Skills page, for example).
+    """
+
+    title = ""
+    object_name = ""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        if self.object_name:
+            self.setObjectName(self.object_name)
+
+    def on_changed(self, kinds: frozenset[str]) -> None:
+        pass
+
+    def open_item(self, arg: object) -> None:
+        pass
