@@ -1,0 +1,257 @@
+"""The Levels page: one card per level saying how ready the learner is and why.
+
+Each card shows the readiness percent, ready or not and the reasons (threshold reached,
+core milestones done x of y), the per-area breakdown, the first gaps in order (with a mentor's
+verdict beside a gap when there is one) and the level's facts from the curriculum.
+
+Cards are built once per curriculum and updated in place. Refreshes only when a relevant kind
+changed, and only when visible (else on the next ``showEvent``). GUI thread only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget)
+
+from tracker import readiness as rd
+from tracker.curriculum.model import Curriculum, Level
+from tracker.ui import theme
+from tracker.ui.context import AppContext, Kinds
+from tracker.ui.pages.base import Page
+from tracker.ui.widgets import Card, LinkButton, fmt_percent, heading, label, tip
+from tracker.ui.widgets.charts import AreaChart, AreaRow
+
+GAPS_SHOWN = 8
+RELEVANT = frozenset({Kinds.PROGRESS, Kinds.PROFILE, Kinds.REVIEWS, Kinds.CURRICULUM})
+VERDICT_MARKS = {"verified": "✓ Verified", "needs-work": "⚠ Needs work"}
+
+
+def why_lines(r: rd.LevelReadiness) -> list[tuple[bool, str]]:
+    """The reasons a level is (not) ready, as (ok, text) pairs."""
+    th = r.level.threshold
+    if r.percent >= th:
+        first = (True, f"Threshold reached: {fmt_percent(r.percent)} of the {th:g}% needed")
+    else:
+        first = (False, f"Threshold not reached: {fmt_percent(r.percent)} of the {th:g}% needed")
+    core_ok = r.core_done == r.core_total
+    second = (core_ok, f"Core milestones done: {r.core_done} of {r.core_total}")
+    return [first, second]
+
+
+class LevelCard(Card):
+    """One level; ``update_from`` fills it from a LevelReadiness (plain data)."""
+
+    def __init__(self, level: Level, on_open):
+        super().__init__()
+        self.level_id = level.id
+        self.setAccessibleName(f"Level card: {level.title}")
+        head = QHBoxLayout()
+        head.setSpacing(theme.SPACING)
+        self.title = heading(level.title, 4)
+        self.tags = label("", role="muted")
+        self.percent = label("", point_delta=6, bold=True)
+        self.percent.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.status = label("", bold=True)
+        head.addWidget(self.title)
+        head.addWidget(self.tags)
+        head.addStretch(1)
+        head.addWidget(self.percent)
+        head.addWidget(self.status)
+        self.body.addLayout(head)
+
+        cols = QHBoxLayout()
+        cols.setSpacing(theme.SPACING * 2)
+        left = QVBoxLayout()
+        left.setSpacing(6)
+        right = QVBoxLayout()
+        right.setSpacing(6)
+        cols.addLayout(left, 1)
+        cols.addLayout(right, 1)
+        self.body.addLayout(cols)
+
+        self.why = [label("", wrap=True), label("", wrap=True)]
+        for w in self.why:
+            left.addWidget(w)
+
+        left.addSpacing(4)
+        left.addWidget(heading("About this level", 0))
+        facts = QFormLayout()
+        facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        facts.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        facts.setHorizontalSpacing(theme.SPACING)
+        self.focus = label(level.focus, wrap=True)
+        self.experience = label(level.experience or "not given", wrap=True)
+        self.salary = label(level.salary or "not given by the curriculum", wrap=True)
+        for caption, w in (("Focus", self.focus), ("Typical experience", self.experience),
+                           ("Salary band", self.salary)):
+            facts.addRow(label(caption, role="muted"), w)
+        left.addLayout(facts)
+        left.addSpacing(4)
+
+        self.gaps_title = heading("Gaps", 0)
+        left.addWidget(self.gaps_title)
+        self.gap_rows: list[tuple[LinkButton, object]] = []
+        for _ in range(GAPS_SHOWN):
+            row = QHBoxLayout()
+            row.setSpacing(6)
+            b = LinkButton()
+            b.clicked.connect(on_open)
+            mark = label("")
+            row.addWidget(b, 1)
+            row.addWidget(mark)
+            left.addLayout(row)
+            self.gap_rows.append((b, mark))
+        self.more = label("", role="muted")
+        left.addWidget(self.more)
+        left.addStretch(1)
+        self.breakdown_title = heading("By area", 0)
+        right.addWidget(self.breakdown_title)
+        self.breakdown = AreaChart(f"Readiness by area for {level.title}", compact=True)
+        right.addWidget(self.breakdown)
+        right.addStretch(1)
+
+    def update_from(self, cur: Curriculum, r: rd.LevelReadiness,
+                    areas: list[rd.AreaReadiness], reviews: dict, *, current: bool,
+                    target: bool) -> None:
+        pal = self.palette()
+        self.percent.setText(fmt_percent(r.percent))
+        self.status.setText("✓ Ready" if r.ready else "Not ready yet")
+        color = theme.success(pal) if r.ready else theme.muted_text(pal)
+        self.status.setStyleSheet(f"color: {color.name()};")
+        tags = [t for t, on in (("current level", current), ("target", target)) if on]
+        self.tags.setText(" · ".join(tags))
+        for w, (ok, text) in zip(self.why, why_lines(r)):
+            w.setText(("✓ " if ok else "✗ ") + text)
+            c = theme.success(pal) if ok else theme.danger(pal)
+            w.setStyleSheet(f"color: {c.name()};")
+        self.gaps_title.setText(f"Gaps in order ({len(r.gaps)})" if r.gaps else "Gaps")
+        for i, (b, mark) in enumerate(self.gap_rows):
+            if i < len(r.gaps):
+                m = r.gaps[i]
+                extra = ("core · " if m.core else "") + cur.level_by_id[m.level].title
+                b.set_full_text(m.title, tooltip=f"{m.title}\n({extra})\n\nOpens it on the "
+                                                 "Skills page")
+                b.setProperty("milestone", m.id)
+                rv = reviews.get(m.id)
+                if rv is not None:
+                    mark.setText(VERDICT_MARKS.get(rv.verdict, rv.verdict))
+                    c = theme.success(pal) if rv.verdict == "verified" else theme.warning(pal)
+                    mark.setStyleSheet(f"color: {c.name()};")
+                    mark.setToolTip(tip(f"{rv.reviewer}: {rv.comment}" if rv.comment
+                                        else rv.reviewer))
+                    mark.show()
+                else:
+                    mark.setText("")
+                    mark.hide()
+                b.show()
+            else:
+                b.hide()
+                mark.hide()
+        rest = len(r.gaps) - GAPS_SHOWN
+        if not r.gaps:
+            self.more.setText("No gaps: every milestone of this level is done.")
+        else:
+            self.more.setText(f"and {rest} more" if rest > 0 else "")
+        self.more.setVisible(bool(self.more.text()))
+        self.breakdown.set_rows([AreaRow(a.area.title, a.percent, a.done_weight,
+                                         a.total_weight) for a in areas])
+
+    def gap_ids(self) -> list[str]:
+        return [b.property("milestone") for b, _ in self.gap_rows if not b.isHidden()]
+
+
+class LevelsPage(Page):
+    title = "Levels"
+    object_name = "levelsPage"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self._dirty = True
+        self._cards_for: tuple | None = None
+        self.cards: dict[str, LevelCard] = {}
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("pageScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.scroll)
+        self.body = QWidget()
+        self.scroll.setWidget(self.body)
+        self.column = QVBoxLayout(self.body)
+        m = theme.MARGIN
+        self.column.setContentsMargins(m, m, m, m)
+        self.column.setSpacing(theme.SPACING)
+        self.intro = label("", role="muted", wrap=True)
+        self.column.addWidget(self.intro)
+        self.column.addStretch(1)
+
+    def on_changed(self, kinds: frozenset[str]) -> None:
+        if kinds & RELEVANT:
+            self._dirty = True
+            if self.isVisible():
+                self.refresh()
+
+    def showEvent(self, ev) -> None:
+        if self._dirty:
+            self.refresh()
+        super().showEvent(ev)
+
+    def changeEvent(self, ev) -> None:
+        # verdict and reason colours come from the palette: redo them on a theme switch
+        from PySide6.QtCore import QEvent
+
+        if ev.type() == QEvent.Type.PaletteChange and self.cards:
+            self._dirty = True
+            if self.isVisible():
+                self.refresh()
+        super().changeEvent(ev)
+
+    def _build_cards(self, cur: Curriculum) -> None:
+        key = tuple(lv for lv in cur.levels)
+        if key == self._cards_for:
+            return
+        for card in self.cards.values():
+            self.column.removeWidget(card)
+            card.deleteLater()
+        self.cards = {}
+        for i, lv in enumerate(cur.levels):
+            card = LevelCard(lv, self._open_gap)
+            self.column.insertWidget(1 + i, card)
+            self.cards[lv.id] = card
+        self._cards_for = key
+
+    def refresh(self) -> None:
+        self._dirty = False
+        store = self.ctx.store
+        cur = store.curriculum()
+        states = store.states()
+        profile = store.profile()
+        reviews = store.reviews()
+        self._build_cards(cur)
+        results = rd.readiness(cur, states)
+        current = rd.current_level(results)
+        self.intro.setText(
+            "A level is ready when its readiness reaches the threshold and every core "
+            "milestone up to that level is done. "
+            + (f"Current level: {current.title}." if current else "No level reached yet."))
+        for r in results:
+            self.cards[r.level.id].update_from(
+                cur, r, rd.breakdown(cur, states, r.level.id), reviews,
+                current=current is not None and current.id == r.level.id,
+                target=profile.target_level == r.level.id)
+
+    def open_item(self, arg: object) -> None:
+        """Scroll to a level's card (arg: level id)."""
+        if self._dirty:
+            self.refresh()
+        card = self.cards.get(str(arg))
+        if card is not None:
+            self.scroll.ensureWidgetVisible(card, 0, 0)
+
+    def _open_gap(self) -> None:
+        mid = self.sender().property("milestone")
+        if mid:
+            self.ctx.navigate.emit("skills", mid)

@@ -1,0 +1,103 @@
+"""The welcome dialog (first start) and the profile dialog (Edit > Profile): name and
+target level. Saving goes through ``operations.SetProfile`` so it is one transaction and
+undoable. GUI thread only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
+                               QVBoxLayout, QWidget)
+
+from tracker.ui import theme
+from tracker.ui.context import AppContext
+from tracker.ui.operations import SetProfile, perform
+from tracker.ui.widgets import label
+
+NAME_LIMIT = 120
+
+
+class ProfileDialog(QDialog):
+    """Asks for the learner's name and target level. ``first_run`` makes it the welcome
+    (with a Skip button); ``skipped`` is True after Skip."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
+                 first_run: bool = False):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.skipped = False
+        self.setWindowTitle("Welcome" if first_run else "Profile")
+        self.setModal(True)
+        profile = ctx.store.profile()
+        cur = ctx.store.curriculum()
+
+        lay = QVBoxLayout(self)
+        lay.setSpacing(theme.SPACING)
+        m = theme.MARGIN
+        lay.setContentsMargins(m, m, m, m)
+        if first_run:
+            lay.addWidget(label("Welcome to MLOps Career Tracker", point_delta=4, bold=True))
+            lay.addWidget(label("Tick off what you can do and see how ready you are for each "
+                                "level, from Junior MLOps Engineer to Director of MLOps. Tell "
+                                "the app who you are and where you are heading; you can change "
+                                "both later in Edit > Profile.", wrap=True))
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.name = QLineEdit(profile.name)
+        self.name.setMaxLength(NAME_LIMIT)
+        self.name.setPlaceholderText("Your name")
+        self.name.setAccessibleName("Your name")
+        self.target = QComboBox()
+        self.target.setAccessibleName("Target level")
+        self.target.addItem("Not decided yet", None)
+        for lv in cur.levels:
+            self.target.addItem(lv.title, lv.id)
+        index = self.target.findData(profile.target_level)
+        self.target.setCurrentIndex(index if index >= 0 else 0)
+        form.addRow("&Name:", self.name)
+        form.addRow("&Target level:", self.target)
+        lay.addLayout(form)
+        self.hint = label("", role="muted", wrap=True)
+        lay.addWidget(self.hint)
+
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(
+            "Get started" if first_run else "Save", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setDefault(True)
+        if first_run:
+            self.skip_button = self.buttons.addButton("Skip",
+                                                      QDialogButtonBox.ButtonRole.RejectRole)
+            self.skip_button.clicked.connect(self._skip)
+        else:
+            self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.name.textChanged.connect(self._validate)
+        self._validate()
+        self.setMinimumWidth(460)
+        self.name.setFocus()
+
+    def _validate(self) -> None:
+        ok = bool(self.name.text().strip())
+        self.save_button.setEnabled(ok)
+        self.hint.setText("" if ok else "Enter a name to continue"
+                          + (", or skip for now." if hasattr(self, "skip_button") else "."))
+
+    def _skip(self) -> None:
+        self.skipped = True
+        self.reject()
+
+    def _save(self) -> None:
+        name = self.name.text().strip()
+        if not name:
+            return
+        profile = self.ctx.store.profile()
+        fields: dict[str, object] = {}
+        if name != profile.name:
+            fields["name"] = name
+        target = self.target.currentData()
+        if target != profile.target_level:
+            fields["target_level"] = target
+        if fields and not perform(self.ctx, SetProfile(self.ctx, **fields)):
+            return
+        self.accept()
