@@ -1,4 +1,11 @@
-"""Build the QApplication, open the store, show the main window."""
+"""Build the QApplication, open the store, show the main window.
+
+Start-up stays lean: Qt widgets, the Store and the window are imported only here, inside
+``run_gui``, and the window builds only the page it lands on (the others on first show).
+``MLOPS_TRACKER_PAGE`` (dashboard, skills, levels, certifications, study) and
+``MLOPS_TRACKER_THEME`` (system, light, dark) pick the first page and theme without
+changing the saved settings (handy for screenshots).
+"""
 
 from __future__ import annotations
 
@@ -8,20 +15,31 @@ import sys
 def run_gui(data_dir: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from tracker import APP_NAME
+    from tracker import APP_NAME, __version__
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
     app.setOrganizationName("mlops-tracker")
-    from tracker.db.errors import TrackerError
+    app.setDesktopFileName("mlops-tracker")
+    from tracker.ui import icons
+
+    app.setWindowIcon(icons.app_icon())
     from tracker.curriculum.loader import CurriculumError
+    from tracker.db.errors import TrackerError
 
     try:
         from tracker.db.store import Store
 
         store = Store.open(data_dir)
     except (TrackerError, CurriculumError, OSError) as exc:
-        QMessageBox.critical(None, APP_NAME, str(exc).splitlines()[0])
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME,
+                          f"Could not open the data folder: {text}")
+        from PySide6.QtCore import Qt
+
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
         return 2
     from tracker.ui.mainwindow import MainWindow
 
