@@ -4,6 +4,11 @@
 foreign keys and a generous busy timeout, and whose transactions start with
 ``BEGIN IMMEDIATE`` so that two writers (the GUI and a CLI command) queue instead of failing
 with "database is locked". Alembic is only imported when the schema is not current.
+
+SQLite failures that are not bugs (disk full, I/O error, a lock held past the busy timeout,
+a damaged file) reach callers as one-line TrackerErrors (see ``integrity.translate``), so
+the CLI prints ``error: ...`` and the GUI a message box instead of a traceback. SQLite rolls
+the transaction back in each case: the database stays as it was before the action.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from tracker.db import integrity
 from tracker.db.errors import DamagedDatabaseError, NewerDatabaseError
 
 # The newest migration this version knows, and all it knows, oldest first. A test checks
@@ -45,18 +51,28 @@ def create_engine_for(path: Path):  # -> sqlalchemy.Engine
     )
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+
+    def _on_error(context) -> None:  # sqlalchemy ExceptionContext
+        exc = context.original_exception
+        if isinstance(exc, sqlite3.Error):
+            better = integrity.translate(exc, path)
+            if better is not None:
+                raise better from exc
+
+    event.listen(engine, "handle_error", _on_error)
     return engine
 
 
 def schema_revision(path: Path) -> str | None:
     """The Alembic revision stored in the file (None for a new or empty file).
 
-    Raises DamagedDatabaseError when the file is not a SQLite database.
+    Raises DamagedDatabaseError when the file is not a SQLite database (or is damaged where
+    this reads), StorageError when it cannot be read for another reason.
     """
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        con = integrity.connect_ro(path, timeout=BUSY_TIMEOUT_S)
         try:
             row = con.execute(
                 "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
@@ -68,8 +84,10 @@ def schema_revision(path: Path) -> str | None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise DamagedDatabaseError(f"{path.name} is damaged or not a database ({exc})",
-                                   path=str(path)) from None
+        if integrity.is_damage(exc) or not integrity.has_sqlite_header(path):
+            raise DamagedDatabaseError(f"{path.name} is damaged or not a database ({exc})",
+                                       path=str(path)) from None
+        raise (integrity.translate(exc, path) or exc) from None
 
 
 def check_revision(rev: str | None, path: Path) -> bool:

@@ -92,23 +92,41 @@ class Store:
     # ---------------------------------------------------------------- opening
     @classmethod
     def open(cls, folder: str | Path | None = None, *, clock: Callable[[], datetime] = utc_now,
-             sync: bool = True) -> "Store":
-        """Open (creating if needed) the database in ``folder``, migrate, sync the pack."""
+             sync: bool = True, daily_backup: bool = True) -> "Store":
+        """Open (creating if needed) the database in ``folder``, migrate, sync the pack.
+
+        On the way: ``quick_check`` (a damaged file or one that is not a database is moved
+        aside, never deleted, and DamagedDatabaseError names it, the newest good backup and
+        the command that restores it); a file from a newer app raises NewerDatabaseError and
+        is left untouched; a backup before any migration; and, with ``daily_backup``, a
+        backup when the newest is over a day old and the file changed since (a listing and
+        two stats when not due; milliseconds when due).
+        """
+        from tracker.db import integrity
+
         folder = paths.data_dir(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        db = paths.db_path(folder)
-        rev = dbengine.schema_revision(db)
-        needs_migration = dbengine.check_revision(rev, db)
-        engine = dbengine.create_engine_for(db)
-        if needs_migration:
-            if rev is not None:
-                from tracker.db import backup
+        rev, needs_migration = integrity.open_check(folder, now=clock())
+        if rev is not None and not needs_migration and daily_backup:
+            from tracker.db import backup
 
-                backup.make_backup(folder, reason="before-migration", engine=engine)
-            dbengine.run_migrations(engine)
-        store = cls(folder, engine, clock=clock)
-        if sync:
-            store.ensure_curriculum()
+            backup.backup_if_due(folder, now=clock())
+        db = paths.db_path(folder)
+        engine = dbengine.create_engine_for(db)
+        try:
+            if needs_migration:
+                if rev is not None:
+                    from tracker.db import backup
+
+                    backup.make_backup(folder, reason="before-migration", engine=engine,
+                                       now=clock())
+                dbengine.run_migrations(engine)
+            store = cls(folder, engine, clock=clock)
+            if sync:
+                store.ensure_curriculum()
+        except BaseException:
+            engine.dispose()
+            raise
         return store
 
     def close(self) -> None:
