@@ -1,0 +1,1 @@
+"""Item models: thin Qt adapters over plain Python data (GUI thread only)."""

@@ -1,0 +1,163 @@
+"""The learner's certifications as a thin table model, plus the status colours.
+
+Columns: name, issuer, earned, expires, status, source. The status (valid / expires within
+60 days / expired) comes from :func:`tracker.status.cert_status`; it is shown as text, an
+icon and a translucent row tint, so colour is never the only cue and the tint reads on light
+and dark palettes alike. Sorting goes through a QSortFilterProxyModel on ``SortRole``.
+
+Threading rule: GUI thread only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+
+from tracker.db.types import Certification
+from tracker.status import cert_status
+
+CertIdRole = Qt.ItemDataRole.UserRole + 1
+StatusRole = Qt.ItemDataRole.UserRole + 2   # "valid" | "expiring" | "expired"
+SortRole = Qt.ItemDataRole.UserRole + 3
+
+NAME_COL, ISSUER_COL, EARNED_COL, EXPIRES_COL, STATUS_COL, SOURCE_COL = range(6)
+HEADERS = ("Name", "Issuer", "Earned", "Expires", "Status", "Source")
+
+STATUS_LABELS = {"valid": "Valid", "expiring": "Expires within 60 days", "expired": "Expired"}
+STATUS_ORDER = {"expired": 0, "expiring": 1, "valid": 2}
+# Translucent tints over the palette's base colour: readable in light and dark themes.
+STATUS_TINTS = {"expiring": QColor(230, 160, 0, 70), "expired": QColor(220, 53, 69, 70)}
+_D = Qt.ItemDataRole
+_ICONS: dict[str, QIcon] = {}
+
+
+def source_label(cert: Certification) -> str:
+    if cert.source.startswith("openbadges"):
+        return "Imported, verified" if cert.verified else "Imported, unverified"
+    return "Entered by hand"
+
+
+def status_icon(status: str) -> QIcon | None:
+    """An amber triangle (expiring soon) or a red disc with a cross (expired)."""
+    if status not in STATUS_TINTS:
+        return None
+    if status in _ICONS:
+        return _ICONS[status]
+    pm = QPixmap(32, 32)
+    pm.setDevicePixelRatio(2.0)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    pen = QPen(QColor("white"), 1.7)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    if status == "expiring":
+        p.setBrush(QColor(214, 137, 16))
+        tri = QPainterPath(QPointF(8, 1.5))
+        tri.lineTo(15, 14)
+        tri.lineTo(1, 14)
+        tri.closeSubpath()
+        p.drawPath(tri)
+        p.setPen(pen)
+        p.drawLine(QPointF(8, 6), QPointF(8, 9.5))
+        p.drawPoint(QPointF(8, 12))
+    else:
+        p.setBrush(QColor(207, 34, 46))
+        p.drawEllipse(QRectF(1.5, 1.5, 13, 13))
+        p.setPen(pen)
+        p.drawLine(QPointF(5.5, 5.5), QPointF(10.5, 10.5))
+        p.drawLine(QPointF(10.5, 5.5), QPointF(5.5, 10.5))
+    p.end()
+    _ICONS[status] = QIcon(pm)
+    return _ICONS[status]
+
+
+class CertTableModel(QAbstractTableModel):
+    """Rows are :class:`Certification` dataclasses, in the Store's order."""
+
+    def __init__(self, today: Callable[[], date] = date.today, parent=None):
+        super().__init__(parent)
+        self._rows: list[Certification] = []
+        self._status: list[str] = []
+        self._today = today
+
+    def set_certifications(self, certs: Sequence[Certification]) -> None:
+        self.beginResetModel()
+        self._rows = list(certs)
+        today = self._today().isoformat()
+        self._status = [cert_status(c.expires, today) for c in self._rows]
+        self.endResetModel()
+
+    def certification(self, row: int) -> Certification:
+        return self._rows[row]
+
+    def row_of(self, cert_id: int) -> int:
+        for i, c in enumerate(self._rows):
+            if c.id == cert_id:
+                return i
+        return -1
+
+    # -------------------------------------------------------- Qt
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _D.DisplayRole):
+        if role == _D.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: QModelIndex, role: int = _D.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        c = self._rows[index.row()]
+        status = self._status[index.row()]
+        col = index.column()
+        if role == _D.DisplayRole or role == _D.AccessibleTextRole:
+            return self._display(c, status, col)
+        if role == CertIdRole:
+            return c.id
+        if role == StatusRole:
+            return status
+        if role == SortRole:
+            return self._sort_key(c, status, col)
+        if role == _D.BackgroundRole and status in STATUS_TINTS:
+            return QBrush(STATUS_TINTS[status])
+        if role == _D.DecorationRole and col == STATUS_COL:
+            return status_icon(status)
+        return None
+
+    def _display(self, c: Certification, status: str, col: int) -> str:
+        if col == NAME_COL:
+            return c.name
+        if col == ISSUER_COL:
+            return c.issuer
+        if col == EARNED_COL:
+            return c.earned
+        if col == EXPIRES_COL:
+            return c.expires or "Never"
+        if col == STATUS_COL:
+            return STATUS_LABELS[status]
+        if col == SOURCE_COL:
+            return source_label(c)
+        return ""
+
+    def _sort_key(self, c: Certification, status: str, col: int):
+        if col == EXPIRES_COL:
+            return c.expires or "9999-99-99"
+        if col == STATUS_COL:
+            return f"{STATUS_ORDER[status]}{c.expires or '9999-99-99'}"
+        if col in (NAME_COL, ISSUER_COL, SOURCE_COL):
+            return self._display(c, status, col).casefold()
+        return self._display(c, status, col)
