@@ -306,14 +306,17 @@ def make_backup(folder: Path, *, reason: str = "manual", engine: Any = None,
 
 
 def last_change(folder: Path) -> float:
-    """When the database last changed (mtime of the file or its WAL): one or two stats."""
+    """When the database last changed (mtime of the file or of a non-empty WAL; a read-only
+    connection leaves an empty WAL behind): one or two stats."""
     db = paths.db_path(folder)
     times = []
     for p in (db, Path(f"{db}-wal")):
         try:
-            times.append(p.stat().st_mtime)
+            st = p.stat()
         except FileNotFoundError:
-            pass
+            continue
+        if st.st_size or p == db:
+            times.append(st.st_mtime)
     return max(times, default=0.0)
 
 

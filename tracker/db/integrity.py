@@ -181,7 +181,7 @@ def open_check(folder: Path, *, now: datetime | None = None) -> tuple[str | None
         rev = dbengine.schema_revision(db)
         problem = None
     except DamagedDatabaseError as exc:
-        rev, problem = None, str(exc)
+        rev, problem = None, quick_check(db) or str(exc)
     if problem is None:
         needs_migration = dbengine.check_revision(rev, db)  # NewerDatabaseError: untouched
         problem = quick_check(db)
