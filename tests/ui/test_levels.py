@@ -1,0 +1,112 @@
+"""The Levels page: one card per level with percent, the reasons, gaps, reviews and facts."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tracker import readiness as rd
+from tracker.db.store import Store
+from tracker.db.types import Review
+from tracker.ui.context import AppContext
+from tracker.ui.operations import SetStates, perform
+from tracker.ui.pages.levels import GAPS_SHOWN, LevelsPage
+from tracker.ui.widgets import fmt_percent
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "d")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def page(qtbot, store):
+    ctx = AppContext(store)
+    p = LevelsPage(ctx)
+    ctx.changed.connect(p.on_changed)
+    qtbot.addWidget(p)
+    p.resize(1200, 900)
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
+def test_one_card_per_level_with_facts(page, store):
+    cur = store.curriculum()
+    assert list(page.cards) == [lv.id for lv in cur.levels]
+    for lv in cur.levels:
+        card = page.cards[lv.id]
+        assert card.title.text() == lv.title
+        assert card.focus.text() == lv.focus
+        assert card.experience.text() == lv.experience
+        assert card.salary.text() == (lv.salary or "not given by the curriculum")
+        assert card.focus.textFormat() == Qt.TextFormat.PlainText
+        assert card.percent.text() == "0.0%"
+        assert card.status.text() == "Not ready yet"
+
+
+def test_ticking_updates_percent_reasons_and_gaps(page, store):
+    cur = store.curriculum()
+    junior = [m for m in cur.milestones if m.level == "junior"]
+    perform(page.ctx, SetStates(page.ctx, {m.id: "done" for m in junior[:30]}))
+    r = rd.level_readiness(cur, store.states(), "junior")
+    card = page.cards["junior"]
+    assert card.percent.text() == fmt_percent(r.percent)
+    assert card.why[0].text() == (f"✗ Threshold not reached: {fmt_percent(r.percent)} of the "
+                                  "80% needed")
+    assert card.why[1].text() == f"✗ Core milestones done: {r.core_done} of {r.core_total}"
+    assert card.gap_ids() == [m.id for m in r.gaps[:GAPS_SHOWN]]
+    assert card.more.text() == f"and {len(r.gaps) - GAPS_SHOWN} more"
+    assert card.gaps_title.text() == f"Gaps in order ({len(r.gaps)})"
+    desc = card.breakdown.accessibleDescription()
+    for a in rd.breakdown(cur, store.states(), "junior"):
+        assert f"{a.area.title} {fmt_percent(a.percent)}" in desc
+
+    perform(page.ctx, SetStates(page.ctx, {m.id: "done" for m in junior}))
+    assert card.percent.text() == "100.0%"
+    assert card.status.text() == "✓ Ready"
+    assert card.why[0].text().startswith("✓ Threshold reached: 100.0%")
+    assert card.why[1].text().startswith("✓ Core milestones done")
+    assert card.gap_ids() == []
+    assert "No gaps" in card.more.text()
+    assert "current level" in card.tags.text()
+    page.ctx.undo_stack.undo()
+    assert card.status.text() == "Not ready yet"
+
+
+def test_review_verdict_shows_next_to_a_gap(page, store):
+    cur = store.curriculum()
+    gaps = rd.level_readiness(cur, store.states(), "junior").gaps
+    store.add_reviews([
+        Review(gaps[0].id, "verified", "<i>nice</i>", "Mentor <M>", "2025-01-01T00:00:00Z"),
+        Review(gaps[1].id, "needs-work", "", "Mentor", "2025-01-01T00:00:00Z"),
+    ])
+    page.ctx.notify("reviews")
+    card = page.cards["junior"]
+    (b0, mark0), (b1, mark1), (b2, mark2) = card.gap_rows[:3]
+    assert mark0.text() == "✓ Verified" and not mark0.isHidden()
+    assert "&lt;i&gt;nice&lt;/i&gt;" in mark0.toolTip()  # escaped, shown literally
+    assert mark1.text() == "⚠ Needs work"
+    assert mark2.isHidden()
+
+
+def test_gap_opens_the_skills_page(qtbot, page, store):
+    card = page.cards["senior"]
+    first = card.gap_rows[0][0]
+    with qtbot.waitSignal(page.ctx.navigate) as blocker:
+        qtbot.mouseClick(first, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["skills", card.gap_ids()[0]]
+
+
+def test_target_tag_and_irrelevant_changes(page, store):
+    store.set_profile(name="Ada", target_level="lead")
+    page.ctx.notify("profile")
+    assert "target" in page.cards["lead"].tags.text()
+    assert page.cards["senior"].tags.text() == ""
+    page.hide()
+    page.ctx.notify("study")
+    assert not page._dirty
+    page.ctx.notify("progress")
+    assert page._dirty
