@@ -1,0 +1,842 @@
+"""The Skills page: the Area > Skill > Milestone tree with filters, and a detail pane.
+
+Space toggles the selected milestones between done and to do; the context menu sets any
+state. The detail pane shows the milestone's description, level, core mark, mentor review,
+a note saved without a Save button (debounced, and on focus-out), evidence links and the
+catalog certifications that evidence its skill. Every change goes through a named
+operation (``perform``), so it is one transaction and one undo step.
+
+After a change the tree model is updated in place (``dataChanged`` on the affected rows and
+their parents), so selection and expansion stay as they were.
+
+Threading rule: GUI thread only. The reads here (states, notes, reviews, one milestone's
+evidence) are single small queries of a millisecond or two.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QDesktopServices, QFontMetrics, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker import readiness as rd
+from tracker import validation as v
+from tracker.db.errors import TrackerError
+from tracker.db.types import Evidence, Review
+from tracker.ui import theme
+from tracker.ui.context import AppContext, Kinds
+from tracker.ui.models.skill_tree import (
+    AREA,
+    HEADERS,
+    LEVEL_COL,
+    MILESTONE,
+    REVIEW_COL,
+    SKILL,
+    STATE_COL,
+    STATE_LABELS,
+    TITLE_COL,
+    VERDICT_LABELS,
+    IdRole,
+    KindRole,
+    MilestoneFilterProxy,
+    SkillTreeModel,
+    StateRole,
+    review_icon,
+    state_icon,
+)
+from tracker.ui.operations import AddEvidence, RemoveEvidence, SetNote, SetStates, perform
+from tracker.ui.pages.base import Page
+from tracker.ui.widgets import Card, heading, label
+
+NOTE_DELAY_MS = 600
+
+
+class SkillTreeView(QTreeView):
+    """The tree; Space asks the page to toggle the selected milestones."""
+
+    toggle_requested = Signal()
+
+    def keyPressEvent(self, e) -> None:
+        if e.key() == Qt.Key.Key_Space and not e.modifiers():
+            ix = self.currentIndex()
+            if ix.isValid() and ix.data(KindRole) != MILESTONE and not self._has_milestones():
+                self.setExpanded(ix.siblingAtColumn(0), not self.isExpanded(ix.siblingAtColumn(0)))
+                return
+            self.toggle_requested.emit()
+            return
+        super().keyPressEvent(e)
+
+    def _has_milestones(self) -> bool:
+        return any(ix.data(KindRole) == MILESTONE for ix in self.selectionModel().selectedRows())
+
+
+class _ListWithDelete(QListWidget):
+    delete_pressed = Signal()
+
+    def keyPressEvent(self, e) -> None:
+        if e.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not e.modifiers():
+            self.delete_pressed.emit()
+            return
+        super().keyPressEvent(e)
+
+
+class SkillsPage(Page):
+    title = "Skills"
+    object_name = "skillsPage"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self._states: dict[str, str] = {}
+        self._notes: dict[str, str] = {}
+        self._reviews: dict[str, Review] = {}
+        self._held: set[str] = set()
+        self._evidence: list[Evidence] = []
+        self._note_mid: str | None = None
+        self._loading_note = False
+        self._saved_expansion: set[tuple[str, str]] | None = None
+        self._shown: tuple[str, str] | None = None
+
+        self.model = SkillTreeModel(self)
+        self.proxy = MilestoneFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self._build_filter_bar()
+        self._build_tree()
+        self._build_detail()
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(self.detail_scroll)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([760, 440])
+        self.splitter = splitter
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
+        layout.setSpacing(theme.SPACING)
+        top = QHBoxLayout()
+        top.addWidget(heading("Skills", 4))
+        top.addStretch(1)
+        top.addWidget(self.readiness_label)
+        layout.addLayout(top)
+        layout.addLayout(self.filter_bar)
+        layout.addWidget(splitter, 1)
+
+        self.note_timer = QTimer(self)
+        self.note_timer.setSingleShot(True)
+        self.note_timer.setInterval(NOTE_DELAY_MS)
+        self.note_timer.timeout.connect(self.save_note)
+
+        self._connect()
+        self._tab_order()
+        self.reload()
+
+    # ================================================================ building
+    def _build_filter_bar(self) -> None:
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter milestones (Ctrl+F)")
+        self.filter_edit.setAccessibleName("Filter milestones")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.installEventFilter(self)
+        self.level_filter = QComboBox()
+        self.level_filter.setAccessibleName("Filter by level")
+        self.state_filter = QComboBox()
+        self.state_filter.setAccessibleName("Filter by state")
+        self.state_filter.addItem("All states", None)
+        for st in rd.STATES:
+            self.state_filter.addItem(state_icon(st), STATE_LABELS[st], st)
+        self.count_label = label(role="muted")
+        self.count_label.setAccessibleName("Milestones shown")
+        self.readiness_label = label(role="muted")
+        self.readiness_label.setAccessibleName("Readiness")
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        bar.addWidget(self.filter_edit, 3)
+        bar.addWidget(self.level_filter, 2)
+        bar.addWidget(self.state_filter, 1)
+        bar.addWidget(self.count_label)
+        self.filter_bar = bar
+
+    def _build_tree(self) -> None:
+        tree = SkillTreeView()
+        tree.setModel(self.proxy)
+        tree.setAccessibleName("Skills and milestones")
+        tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        tree.setUniformRowHeights(True)
+        tree.setAllColumnsShowFocus(True)
+        tree.setAlternatingRowColors(True)
+        tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        tree.setIconSize(QSize(16, 16))
+        header = tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(TITLE_COL, QHeaderView.ResizeMode.Stretch)
+        for col in (LEVEL_COL, STATE_COL, REVIEW_COL):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(60)
+        self.tree = tree
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        fm = QFontMetrics(self.tree.font())
+        cur = self.ctx.store.curriculum()
+        level_w = max([fm.horizontalAdvance(lv.title + " · core") for lv in cur.levels]
+                      + [fm.horizontalAdvance(HEADERS[LEVEL_COL])]) + 24
+        self.tree.setColumnWidth(LEVEL_COL, min(level_w, 230))
+        self.tree.setColumnWidth(STATE_COL, fm.horizontalAdvance("999/999 done") + 28)
+        self.tree.setColumnWidth(REVIEW_COL, fm.horizontalAdvance("Needs work") + 44)
+
+    def _build_detail(self) -> None:
+        content = QWidget()
+        content.setObjectName("skillDetail")
+        box = QVBoxLayout(content)
+        box.setContentsMargins(theme.CARD_PADDING, 4, theme.CARD_PADDING, theme.CARD_PADDING)
+        box.setSpacing(8)
+
+        self.placeholder = label("Select a milestone to see its details, write a note and "
+                                 "add evidence.", role="muted", wrap=True)
+        self.detail_title = label(wrap=True, point_delta=2, bold=True, selectable=True)
+        self.detail_title.setAccessibleName("Selected item")
+        self.detail_path = label(role="muted", wrap=True)
+        self.detail_meta = label(wrap=True)
+        self.detail_desc = label(wrap=True, selectable=True)
+        self.detail_desc.setAccessibleName("Description")
+        for w in (self.placeholder, self.detail_title, self.detail_path, self.detail_meta,
+                  self.detail_desc):
+            box.addWidget(w)
+
+        # Milestone-only part.
+        self.milestone_box = QWidget()
+        mbox = QVBoxLayout(self.milestone_box)
+        mbox.setContentsMargins(0, 0, 0, 0)
+        mbox.setSpacing(8)
+
+        state_row = QHBoxLayout()
+        state_label = label("State:")
+        self.state_combo = QComboBox()
+        self.state_combo.setAccessibleName("Milestone state")
+        for st in rd.STATES:
+            self.state_combo.addItem(state_icon(st), STATE_LABELS[st], st)
+        state_label.setBuddy(self.state_combo)
+        state_row.addWidget(state_label)
+        state_row.addWidget(self.state_combo)
+        state_row.addStretch(1)
+        mbox.addLayout(state_row)
+
+        self.review_card = Card("Mentor review")
+        self.review_verdict = label(bold=True)
+        self.review_verdict.setAccessibleName("Mentor verdict")
+        self.review_comment = label(wrap=True, selectable=True)
+        self.review_comment.setAccessibleName("Mentor comment")
+        self.review_by = label(role="muted", wrap=True)
+        verdict_row = QHBoxLayout()
+        self.review_icon = label()
+        verdict_row.addWidget(self.review_icon)
+        verdict_row.addWidget(self.review_verdict, 1)
+        self.review_card.body.addLayout(verdict_row)
+        self.review_card.body.addWidget(self.review_comment)
+        self.review_card.body.addWidget(self.review_by)
+        mbox.addWidget(self.review_card)
+
+        mbox.addWidget(heading("Note", 0))
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setAccessibleName("Note")
+        self.note_edit.setPlaceholderText("Your notes on this milestone: saved as you type.")
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setMinimumHeight(90)
+        self.note_edit.setMaximumHeight(160)
+        self.note_edit.installEventFilter(self)
+        self.note_status = label(role="muted")
+        mbox.addWidget(self.note_edit)
+        mbox.addWidget(self.note_status)
+
+        mbox.addWidget(heading("Evidence", 0))
+        self.evidence_list = _ListWithDelete()
+        self.evidence_list.setAccessibleName("Evidence links")
+        self.evidence_list.setMaximumHeight(110)
+        self.evidence_list.setWordWrap(False)
+        self.evidence_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.evidence_edit = QLineEdit()
+        self.evidence_edit.setAccessibleName("New evidence")
+        self.evidence_edit.setPlaceholderText("A link or a short description")
+        self.evidence_edit.setMaxLength(v.MAX_URL)
+        self.evidence_add = QPushButton("Add")
+        self.evidence_add.setAccessibleName("Add evidence")
+        self.evidence_remove = QPushButton("Remove")
+        self.evidence_remove.setAccessibleName("Remove evidence")
+        ev_row = QHBoxLayout()
+        ev_row.addWidget(self.evidence_edit, 1)
+        ev_row.addWidget(self.evidence_add)
+        ev_row.addWidget(self.evidence_remove)
+        mbox.addWidget(self.evidence_list)
+        mbox.addLayout(ev_row)
+        box.addWidget(self.milestone_box)
+
+        # Certifications that evidence the skill (milestones and skills).
+        self.certs_heading = heading("Certifications for this skill", 0)
+        self.certs_label = label(wrap=True)
+        self.certs_label.setAccessibleName("Certifications for this skill")
+        box.addWidget(self.certs_heading)
+        box.addWidget(self.certs_label)
+        box.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.StyledPanel)
+        scroll.setMinimumWidth(300)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        content.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.detail_scroll = scroll
+        self._show_nothing()
+
+    def _connect(self) -> None:
+        self.filter_edit.textChanged.connect(self._apply_filters)
+        self.level_filter.currentIndexChanged.connect(self._apply_filters)
+        self.state_filter.currentIndexChanged.connect(self._apply_filters)
+        self.tree.toggle_requested.connect(self.toggle_selected)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.state_combo.activated.connect(self._state_chosen)
+        self.note_edit.textChanged.connect(self._note_edited)
+        self.evidence_add.clicked.connect(self.add_evidence)
+        self.evidence_edit.returnPressed.connect(self.add_evidence)
+        self.evidence_remove.clicked.connect(self.remove_evidence)
+        self.evidence_list.delete_pressed.connect(self.remove_evidence)
+        self.evidence_list.itemActivated.connect(self._open_evidence)
+        self.evidence_list.currentRowChanged.connect(self._update_evidence_buttons)
+        self.evidence_edit.textChanged.connect(self._update_evidence_buttons)
+
+    def _tab_order(self) -> None:
+        order = (self.filter_edit, self.level_filter, self.state_filter, self.tree,
+                 self.state_combo, self.note_edit, self.evidence_list, self.evidence_edit,
+                 self.evidence_add, self.evidence_remove)
+        for a, b in zip(order, order[1:]):
+            self.setTabOrder(a, b)
+
+    # ================================================================ data
+    def reload(self) -> None:
+        """Rebuild from the Store (start, new curriculum); keeps selection and expansion."""
+        cur = self.ctx.store.curriculum()
+        expanded = self._expanded_ids() if self.model.rowCount() else None
+        current = self._current_key()
+        selected = self.selected_milestones()
+        self._read_progress()
+        self._reviews = self.ctx.store.reviews()
+        self._held = {c.catalog_id for c in self.ctx.store.certifications() if c.catalog_id}
+        self.level_filter.blockSignals(True)
+        keep_level = self.level_filter.currentData()
+        self.level_filter.clear()
+        self.level_filter.addItem("All levels", None)
+        for lv in cur.levels:
+            self.level_filter.addItem(lv.title, lv.id)
+        self.level_filter.setCurrentIndex(max(0, self.level_filter.findData(keep_level)))
+        self.level_filter.blockSignals(False)
+        self.proxy.set_level(self.level_filter.currentData())
+        self.model.load(cur, self._states, self._verdicts())
+        self._size_columns()
+        if expanded is None:
+            self._expand_default()
+        else:
+            self._restore_expansion(expanded)
+        self._select_milestones(selected, current)
+        if current is None or not self.tree.currentIndex().isValid():
+            self._show_nothing()
+        self._update_count()
+        self._update_readiness()
+
+    def _read_progress(self) -> None:
+        progress = self.ctx.store.progress()
+        self._states = {k: p.state for k, p in progress.items()}
+        self._notes = {k: p.note for k, p in progress.items()}
+
+    def _verdicts(self) -> dict[str, str]:
+        return {k: r.verdict for k, r in self._reviews.items()}
+
+    def on_changed(self, kinds: frozenset[str]) -> None:
+        if Kinds.CURRICULUM in kinds:
+            self.reload()
+            return
+        if Kinds.PROGRESS in kinds or Kinds.NOTES in kinds:
+            self._read_progress()
+        if Kinds.PROGRESS in kinds:
+            self.model.set_states(self._states)
+            self._update_count()
+            self._update_readiness()
+        if Kinds.REVIEWS in kinds:
+            self._reviews = self.ctx.store.reviews()
+            self.model.set_reviews(self._verdicts())
+        if Kinds.CERTS in kinds:
+            self._held = {c.catalog_id for c in self.ctx.store.certifications() if c.catalog_id}
+        if Kinds.PROFILE in kinds:
+            self._update_readiness()
+        if kinds & {Kinds.PROGRESS, Kinds.NOTES, Kinds.REVIEWS, Kinds.CERTS}:
+            self._refresh_detail(reload_evidence=Kinds.NOTES in kinds)
+
+    # ================================================================ navigation
+    def focus_filter(self) -> None:
+        """Edit > Find (Ctrl+F)."""
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def open_item(self, arg: object) -> None:
+        """Select and reveal a milestone (by id) and show its details."""
+        if not isinstance(arg, str):
+            return
+        src = self.model.index_for(arg)
+        if not src.isValid():
+            self.ctx.status_message.emit(f"No milestone {arg!r} in the current curriculum")
+            return
+        px = self.proxy.mapFromSource(src)
+        if not px.isValid():  # hidden by the filters: clear them
+            self.clear_filters()
+            px = self.proxy.mapFromSource(src)
+        parent = px.parent()
+        while parent.isValid():
+            self.tree.expand(parent)
+            parent = parent.parent()
+        sel = self.tree.selectionModel()
+        sel.setCurrentIndex(px, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                            | QItemSelectionModel.SelectionFlag.Rows)
+        self.tree.scrollTo(px, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def clear_filters(self) -> None:
+        self.filter_edit.clear()
+        self.level_filter.setCurrentIndex(0)
+        self.state_filter.setCurrentIndex(0)
+
+    # ================================================================ filters
+    def _apply_filters(self, *_args) -> None:
+        was = self.proxy.is_filtering()
+        if not was and self._saved_expansion is None:
+            self._saved_expansion = self._expanded_ids()
+        self.proxy.set_text(self.filter_edit.text())
+        self.proxy.set_level(self.level_filter.currentData())
+        self.proxy.set_state(self.state_filter.currentData())
+        if self.proxy.is_filtering():
+            self.tree.expandAll()
+        elif self._saved_expansion is not None:
+            self._restore_expansion(self._saved_expansion)
+            self._saved_expansion = None
+            cur = self.tree.currentIndex()
+            if cur.isValid():
+                self.tree.scrollTo(cur)
+        self._update_count()
+
+    def visible_milestone_ids(self) -> list[str]:
+        """Milestones the filters let through, in tree order (through the proxy)."""
+        out: list[str] = []
+
+        def walk(parent: QModelIndex) -> None:
+            for r in range(self.proxy.rowCount(parent)):
+                ix = self.proxy.index(r, 0, parent)
+                if ix.data(KindRole) == MILESTONE:
+                    out.append(ix.data(IdRole))
+                else:
+                    walk(ix)
+
+        walk(QModelIndex())
+        return out
+
+    def _update_count(self, *_args) -> None:
+        done, total = self.model.totals()
+        if self.proxy.is_filtering():
+            shown = len(self.visible_milestone_ids())
+            self.count_label.setText(f"{shown} of {total} shown")
+        else:
+            self.count_label.setText(f"{done} of {total} done")
+
+    def _update_readiness(self) -> None:
+        cur = self.ctx.store.curriculum()
+        if not cur.levels:
+            self.readiness_label.setText("")
+            return
+        target = self.ctx.store.profile().target_level
+        if target not in cur.level_by_id:
+            current = rd.current_level(rd.readiness(cur, self._states))
+            nxt = rd.next_level(cur, current)
+            target = (nxt or cur.levels[-1]).id
+        r = rd.level_readiness(cur, self._states, target)
+        mark = "ready" if r.ready else f"threshold {r.level.threshold:g}%"
+        self.readiness_label.setText(f"{r.level.title}: {r.percent:.1f}% ({mark})")
+
+    # ================================================================ expansion
+    def _expanded_ids(self) -> set[tuple[str, str]]:
+        out = set()
+        for r in range(self.model.rowCount()):
+            a = self.model.index(r, 0)
+            if self.tree.isExpanded(self.proxy.mapFromSource(a)):
+                out.add((AREA, a.data(IdRole)))
+            for s in range(self.model.rowCount(a)):
+                sk = self.model.index(s, 0, a)
+                if self.tree.isExpanded(self.proxy.mapFromSource(sk)):
+                    out.add((SKILL, sk.data(IdRole)))
+        return out
+
+    def _restore_expansion(self, ids: set[tuple[str, str]]) -> None:
+        self.tree.collapseAll()
+        for kind, ident in ids:
+            px = self.proxy.mapFromSource(self.model.index_for_group(kind, ident))
+            if px.isValid():
+                self.tree.expand(px)
+
+    def _expand_default(self) -> None:
+        """Areas open, skills closed: the whole curriculum at a glance."""
+        for r in range(self.proxy.rowCount()):
+            self.tree.expand(self.proxy.index(r, 0))
+
+    # ================================================================ selection
+    def selected_milestones(self) -> list[str]:
+        sel = self.tree.selectionModel()
+        if sel is None:
+            return []
+        ids = [ix.data(IdRole) for ix in sel.selectedRows() if ix.data(KindRole) == MILESTONE]
+        if not ids:
+            cur = self.tree.currentIndex()
+            if cur.isValid() and cur.data(KindRole) == MILESTONE:
+                ids = [cur.data(IdRole)]
+        return ids
+
+    def _current_key(self) -> tuple[str, str] | None:
+        ix = self.tree.currentIndex()
+        return (ix.data(KindRole), ix.data(IdRole)) if ix.isValid() else None
+
+    def _select_milestones(self, ids: list[str], current: tuple[str, str] | None) -> None:
+        sel = self.tree.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for mid in ids:
+            px = self.proxy.mapFromSource(self.model.index_for(mid))
+            if px.isValid():
+                sel.select(px, flags)
+        if current:
+            kind, ident = current
+            src = self.model.index_for(ident) if kind == MILESTONE else \
+                self.model.index_for_group(kind, ident)
+            px = self.proxy.mapFromSource(src)
+            if px.isValid():
+                sel.setCurrentIndex(px, QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    # ================================================================ state changes
+    def toggle_selected(self) -> bool:
+        """Space: done <-> to do for the selected milestones (all done -> all to do)."""
+        ids = self.selected_milestones()
+        if not ids:
+            return False
+        all_done = all(self._states.get(m) == rd.DONE for m in ids)
+        return self.set_state(ids, rd.TODO if all_done else rd.DONE)
+
+    def set_state(self, ids: list[str], state: str) -> bool:
+        changes = {m: state for m in ids if self._states.get(m, rd.TODO) != state}
+        if not changes:
+            return False
+        label_ = STATE_LABELS[state].lower()
+        text = (f"Mark “{self.model.milestone_node(ids[0]).title[:40]}” {label_}"
+                if len(changes) == 1 else f"Mark {len(changes)} milestones {label_}")
+        return perform(self.ctx, SetStates(self.ctx, changes, text=text))
+
+    def _state_chosen(self, index: int) -> None:
+        if self._note_mid:
+            self.set_state([self._note_mid], self.state_combo.itemData(index))
+
+    def _context_menu(self, pos: QPoint) -> None:
+        ids = self.selected_milestones()
+        menu = QMenu(self)
+        for st in rd.STATES:
+            act = menu.addAction(state_icon(st), f"Mark as {STATE_LABELS[st]}")
+            act.setEnabled(bool(ids))
+            act.triggered.connect(lambda _=False, st=st: self.set_state(ids, st))
+        menu.addSeparator()
+        act = menu.addAction("Toggle done")
+        act.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        act.setEnabled(bool(ids))
+        act.triggered.connect(self.toggle_selected)
+        menu.addSeparator()
+        menu.addAction("Expand all", self.tree.expandAll)
+        menu.addAction("Collapse all", self.tree.collapseAll)
+        if pos.isNull() or not self.tree.viewport().rect().contains(pos):
+            rect = self.tree.visualRect(self.tree.currentIndex())
+            pos = rect.bottomLeft() if rect.isValid() else QPoint(0, 0)
+        self._menu = menu
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    # ================================================================ details
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.save_note()
+        if not current.isValid():
+            self._show_nothing()
+            return
+        self._shown = (current.data(KindRole), current.data(IdRole))
+        self._refresh_detail(reload_evidence=True)
+
+    def _show_nothing(self) -> None:
+        self._shown = None
+        self._note_mid = None
+        self.placeholder.show()
+        for w in (self.detail_title, self.detail_path, self.detail_meta, self.detail_desc,
+                  self.milestone_box, self.certs_heading, self.certs_label):
+            w.hide()
+
+    def _refresh_detail(self, *, reload_evidence: bool = False) -> None:
+        if self._shown is None:
+            return
+        kind, ident = self._shown
+        cur = self.ctx.store.curriculum()
+        self.placeholder.hide()
+        for w in (self.detail_title, self.detail_path, self.detail_meta):
+            w.show()
+        if kind == MILESTONE:
+            m = cur.milestone_by_id.get(ident)
+            if m is None:
+                self._show_nothing()
+                return
+            skill = cur.skill_by_id[m.skill]
+            area = cur.area_by_id.get(skill.area)
+            level = cur.level_by_id.get(m.level)
+            self.detail_title.setText(m.title)
+            self.detail_path.setText(f"{area.title if area else skill.area} › {skill.title}")
+            meta = [f"Level: {level.title if level else m.level}"]
+            if m.core:
+                meta.append("Core milestone (needed to be ready for its level)")
+            if m.weight != 1:
+                meta.append(f"Weight {m.weight}")
+            self.detail_meta.setText(" · ".join(meta))
+            self.detail_desc.setText(m.description)
+            self.detail_desc.setVisible(bool(m.description))
+            self.milestone_box.show()
+            if reload_evidence or self._note_mid != ident:
+                self._evidence = self.ctx.store.evidence(ident)
+            self._show_state(ident)
+            self._show_review(self._reviews.get(ident))
+            self._show_note(ident)
+            self._show_evidence()
+            self._show_certs(m.skill)
+        else:
+            self._note_mid = None
+            self.milestone_box.hide()
+            if kind == SKILL:
+                skill = cur.skill_by_id.get(ident)
+                if skill is None:
+                    self._show_nothing()
+                    return
+                area = cur.area_by_id.get(skill.area)
+                title, desc, path = skill.title, skill.description, area.title if area else ""
+            else:
+                area = cur.area_by_id.get(ident)
+                if area is None:
+                    self._show_nothing()
+                    return
+                title, desc, path = area.title, area.description, "Skill area"
+            node_ix = self.model.index_for_group(kind, ident)
+            done = self.model.data(node_ix.siblingAtColumn(STATE_COL))
+            self.detail_title.setText(title)
+            self.detail_path.setText(path)
+            self.detail_meta.setText(f"Milestones: {done}")
+            self.detail_desc.setText(desc)
+            self.detail_desc.setVisible(bool(desc))
+            if kind == SKILL:
+                self._show_certs(ident)
+            else:
+                self.certs_heading.hide()
+                self.certs_label.hide()
+
+    def _show_state(self, mid: str) -> None:
+        state = self._states.get(mid, rd.TODO)
+        self.state_combo.blockSignals(True)
+        self.state_combo.setCurrentIndex(max(0, self.state_combo.findData(state)))
+        self.state_combo.blockSignals(False)
+
+    def _show_review(self, review: Review | None) -> None:
+        self.review_card.setVisible(review is not None)
+        if review is None:
+            return
+        self.review_icon.setPixmap(review_icon(review.verdict).pixmap(16, 16))
+        self.review_verdict.setText(VERDICT_LABELS.get(review.verdict, review.verdict))
+        self.review_comment.setText(review.comment)
+        self.review_comment.setVisible(bool(review.comment))
+        by = f"by {review.reviewer}" if review.reviewer else ""
+        when = review.reviewed_at[:10] if review.reviewed_at else ""
+        self.review_by.setText(" on ".join(x for x in (by, when) if x))
+
+    def _show_note(self, mid: str) -> None:
+        stored = self._notes.get(mid, "")
+        if self._note_mid == mid:
+            # Same milestone: only replace the text when it changed elsewhere (undo, the
+            # command line) and the learner has nothing unsaved.
+            if self.note_timer.isActive() or self.note_edit.toPlainText() == stored:
+                return
+        self._note_mid = mid
+        self._loading_note = True
+        self.note_edit.setPlainText(stored)
+        self._loading_note = False
+        self.note_status.setText("")
+
+    def _show_evidence(self) -> None:
+        self.evidence_list.clear()
+        for ev in self._evidence:
+            item = QListWidgetItem(ev.text)
+            item.setData(Qt.ItemDataRole.UserRole, ev.id)
+            if v.URL_RE.match(ev.text):
+                item.setToolTip("Double-click or press Enter to open in the browser")
+            self.evidence_list.addItem(item)
+        if not self._evidence:
+            item = QListWidgetItem("No evidence yet")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.evidence_list.addItem(item)
+        self._update_evidence_buttons()
+
+    def _show_certs(self, skill_id: str) -> None:
+        cur = self.ctx.store.curriculum()
+        certs = [c for c in cur.certifications if skill_id in c.skills]
+        self.certs_heading.setVisible(True)
+        self.certs_label.setVisible(True)
+        if not certs:
+            self.certs_label.setText("None in the catalog.")
+            return
+        lines = []
+        for c in certs:
+            line = f"• {c.name} ({c.issuer})"
+            if c.level in cur.level_by_id:
+                line += f", recommended at {cur.level_by_id[c.level].title}"
+            if c.id in self._held:
+                line += " ✓ you hold this"
+            lines.append(line)
+        self.certs_label.setText("\n".join(lines))
+
+    # ================================================================ notes
+    def _note_edited(self) -> None:
+        if self._loading_note or self._note_mid is None:
+            return
+        self.note_status.setText("Editing…")
+        self.note_timer.start()
+
+    def save_note(self) -> bool:
+        """Save the note being edited (debounce timeout, focus-out, selection change)."""
+        self.note_timer.stop()
+        mid = self._note_mid
+        if mid is None:
+            return False
+        text = self.note_edit.toPlainText()
+        if text == self._notes.get(mid, ""):
+            if self.note_status.text() == "Editing…":
+                self.note_status.setText("Saved")
+            return False
+        if len(text) > v.MAX_NOTE:
+            self.note_status.setText(f"Too long to save ({len(text):,} characters; at most "
+                                     f"{v.MAX_NOTE:,})")
+            return False
+        if self._save_note_op(mid, text):
+            self._notes[mid] = text
+            if self._note_mid == mid:
+                self.note_status.setText("Saved")
+            return True
+        self.note_status.setText("Not saved")
+        return False
+
+    def _save_note_op(self, mid: str, text: str) -> bool:
+        """One undo step per stretch of editing a note: when the newest command on the stack
+        is an edit of this same note, extend it instead of pushing a new one.
+
+        (This is the merge SetNote.mergeWith describes, done here because ``perform`` reads
+        the command after QUndoStack has deleted it as merged.)"""
+        stack = self.ctx.undo_stack
+        top = stack.command(stack.index() - 1) if stack.index() > 0 else None
+        if (isinstance(top, SetNote) and top.milestone == mid
+                and stack.index() == stack.count() and not self.ctx.read_only):
+            before = top.note
+            top.note = text
+            try:
+                top.apply()
+            except TrackerError as exc:
+                top.note = before
+                self.ctx.error.emit(str(exc))
+                return False
+            self.ctx.notify(*top.kinds, message=top.text() + " (saved)")
+            return True
+        return perform(self.ctx, SetNote(self.ctx, mid, text))
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.note_edit and event.type() == QEvent.Type.FocusOut:
+            self.save_note()
+        elif obj is self.filter_edit and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Escape and self.filter_edit.text():
+                self.filter_edit.clear()
+                return True
+            if event.key() == Qt.Key.Key_Down:
+                self.tree.setFocus(Qt.FocusReason.TabFocusReason)
+                if not self.tree.currentIndex().isValid() and self.proxy.rowCount():
+                    self.tree.setCurrentIndex(self.proxy.index(0, 0))
+                return True
+        return super().eventFilter(obj, event)
+
+    def hideEvent(self, e) -> None:
+        self.save_note()  # leaving the page keeps what was typed
+        super().hideEvent(e)
+
+    # ================================================================ evidence
+    def _update_evidence_buttons(self, *_args) -> None:
+        item = self.evidence_list.currentItem()
+        self.evidence_remove.setEnabled(
+            item is not None and item.data(Qt.ItemDataRole.UserRole) is not None)
+        self.evidence_add.setEnabled(bool(self.evidence_edit.text().strip()))
+
+    def add_evidence(self) -> bool:
+        text = self.evidence_edit.text().strip()
+        if not text or self._note_mid is None:
+            return False
+        if perform(self.ctx, AddEvidence(self.ctx, self._note_mid, text)):
+            self.evidence_edit.clear()
+            return True
+        return False
+
+    def remove_evidence(self) -> bool:
+        item = self.evidence_list.currentItem()
+        ev_id = item.data(Qt.ItemDataRole.UserRole) if item else None
+        ev = next((e for e in self._evidence if e.id == ev_id), None)
+        if ev is None:
+            return False
+        row = self.evidence_list.currentRow()
+        if perform(self.ctx, RemoveEvidence(self.ctx, ev)):
+            if self._evidence:
+                self.evidence_list.setCurrentRow(min(row, len(self._evidence) - 1))
+            return True
+        return False
+
+    def _open_evidence(self, item: QListWidgetItem) -> None:
+        text = item.text()
+        if v.URL_RE.match(text):
+            QDesktopServices.openUrl(QUrl(text))
