@@ -1,0 +1,103 @@
+"""The one way the app writes a file: atomically.
+
+Every file the app writes (progress and review files, reports, CSV, installed packs) goes
+through :func:`write_bytes` / :func:`write_text`: the data goes to a temporary file in the
+same folder, is flushed and fsynced, then ``os.replace`` puts it in place, and on POSIX the
+folder is fsynced so the rename itself is durable. On Windows, ``os.replace`` fails with
+``PermissionError`` while another program (an indexer, a virus scanner, an editor) holds
+the target open; that is retried a bounded number of times.
+
+On any failure (disk full, permission, interrupt) the previous file stays whole and the
+temporary file is removed; the exception is re-raised. Pure Python, no Qt; safe from any
+thread (two writers to the same path: the last ``os.replace`` wins, neither is torn).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+IS_WINDOWS = sys.platform == "win32"
+REPLACE_ATTEMPTS = 10
+REPLACE_DELAY = 0.05  # seconds, doubled after each attempt (at most ~0.5 s per wait)
+
+# fsync on a folder is not supported everywhere (some network and FUSE file systems).
+_DIR_FSYNC_UNSUPPORTED = {errno.EINVAL, errno.ENOTSUP, errno.EBADF,
+                          getattr(errno, "EOPNOTSUPP", errno.ENOTSUP)}
+
+
+def write_text(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
+    """Write ``text`` atomically (newlines are written as given, never translated)."""
+    write_bytes(path, text.encode(encoding))
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically; see the module docstring."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    mode = _mode_for(target)
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if not IS_WINDOWS:
+            os.chmod(tmp, mode)
+        _replace(tmp, target)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+    if not IS_WINDOWS:
+        _fsync_dir(folder)
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's permissions; new files get 0o666 minus the umask."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _replace(tmp: Path, target: Path) -> None:
+    delay = REPLACE_DELAY
+    for attempt in range(1, REPLACE_ATTEMPTS + 1):
+        try:
+            os.replace(tmp, target)
+            return
+        except PermissionError:
+            if not IS_WINDOWS or attempt == REPLACE_ATTEMPTS:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+def _fsync_dir(folder: Path) -> None:
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+    try:
+        fd = os.open(folder, flags)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in _DIR_FSYNC_UNSUPPORTED:
+            raise
+    finally:
+        os.close(fd)
