@@ -1,0 +1,75 @@
+"""Canonical JSON and the integrity digest of progress and review files (DESIGN.md).
+
+``digest`` = SHA-256 of the UTF-8 bytes of ``json.dumps(document_without_integrity,
+sort_keys=True, separators=(",", ":"), ensure_ascii=False)``. Pure; any thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+ALGORITHM = "sha256"
+INTEGRITY_KEY = "integrity"
+
+
+def canonical_json(data: Any) -> str:
+    """The canonical text: sorted keys, no spaces, non-ASCII kept as is."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def count_keys(canonical: str) -> int:
+    """How many object keys a canonical JSON text holds: every key is followed by ``":``,
+    and inside strings a quote is always escaped (``\\"``) once escaped backslashes
+    (``\\\\``) are set aside. Used to detect duplicate keys without a parse hook."""
+    text = canonical.replace("\\\\", "") if "\\" in canonical else canonical
+    return text.count('":') - text.count('\\":')
+
+
+def canonical_pieces(document: Mapping[str, Any], *,
+                     canonical_parts: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """``(key, '"key":value')`` in canonical order for every member but ``integrity``,
+    reusing the canonical text of values the caller already has (``canonical_parts``).
+    A canonical object is ``{`` + these pieces joined by ``,`` + ``}``."""
+    parts = canonical_parts or {}
+    pieces = []
+    for key in sorted(k for k in document if k != INTEGRITY_KEY):
+        part = parts.get(key)
+        pieces.append((key, canonical_json(key) + ":"
+                       + (canonical_json(document[key]) if part is None else part)))
+    return pieces
+
+
+def canonical_document(document: Mapping[str, Any], *,
+                       canonical_parts: Mapping[str, str] | None = None) -> str:
+    """The canonical text of ``document`` without its ``integrity`` member: byte for byte
+    :func:`canonical_json` of it, built from :func:`canonical_pieces`."""
+    pieces = canonical_pieces(document, canonical_parts=canonical_parts)
+    return "{" + ",".join(p for _, p in pieces) + "}"
+
+
+def document_digest(document: Mapping[str, Any], *,
+                    canonical_parts: Mapping[str, str] | None = None) -> str:
+    """The digest of ``document`` without its ``integrity`` member.
+
+    ``canonical_parts`` may give the canonical text of some top-level values that the caller
+    already has (a cohort load reuses the curriculum's); the result is byte-for-byte the
+    same as :func:`canonical_json` of the whole document, because a canonical object is
+    ``{`` + sorted ``"key":value`` pairs joined by ``,`` + ``}``.
+    """
+    if not canonical_parts:
+        body = {k: v for k, v in document.items() if k != INTEGRITY_KEY}
+        return sha256_text(canonical_json(body))
+    return sha256_text(canonical_document(document, canonical_parts=canonical_parts))
+
+
+def with_integrity(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``document`` with a fresh ``integrity`` member (always the last key)."""
+    body = {k: v for k, v in document.items() if k != INTEGRITY_KEY}
+    return {**body, INTEGRITY_KEY: {"algorithm": ALGORITHM, "digest": document_digest(body)}}
