@@ -1,0 +1,436 @@
+"""Progress files: build one from a Store snapshot, read one back.
+
+Reading never trusts the file's own ``readiness``: it is recomputed from the curriculum
+embedded in the file with :mod:`tracker.readiness`, so a mentor sees the same numbers the
+learner saw. ``integrity`` is ``"ok"`` when the digest still matches, else ``"modified"``.
+Milestone ids the embedded curriculum does not know are reported, not fatal.
+
+Pure Python, no Qt, no database (the Store is only needed to produce the snapshot); safe
+from any thread (the curriculum cache takes a lock).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from tracker import __version__
+from tracker import readiness as rd
+from tracker.curriculum.loader import CurriculumError, parse_pack
+from tracker.curriculum.model import Curriculum
+from tracker.db.errors import InputError
+from tracker.db.types import (
+    Certification,
+    Evidence,
+    Profile,
+    ProgressEntry,
+    Review,
+    Snapshot,
+    StudySession,
+)
+from tracker.exchange import safe_json
+from tracker.exchange.digest import (
+    canonical_json,
+    canonical_pieces,
+    count_keys,
+    document_digest,
+    sha256_text,
+    with_integrity,
+)
+from tracker.exchange.models import (
+    FORMAT_VERSION,
+    PROGRESS_FORMAT,
+    Pack,
+    ProgressBody,
+    ProgressFile,
+    validation_message,
+)
+from tracker.exchange.safe_json import LoadError
+
+SUFFIX = ".mlops-progress.json"
+
+
+def iso_now(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# ------------------------------------------------------------------ curriculum cache
+@dataclass(frozen=True, slots=True)
+class LevelSummary:
+    """A level's readiness without its gaps: what a cohort table needs."""
+
+    level: str
+    title: str
+    rank: int
+    percent: float
+    ready: bool
+
+
+class CurriculumIndex:
+    """Per-curriculum numbers for :meth:`summarize`: built once per distinct pack.
+
+    ``summarize`` gives exactly :func:`tracker.readiness.readiness`'s percent and ready for
+    every level (a property test checks they agree), in O(done milestones) instead of
+    O(levels x milestones) plus a sort of the gaps per level.
+    """
+
+    def __init__(self, cur: Curriculum):
+        self.curriculum = cur
+        ranks = {lv.id: lv.rank for lv in cur.levels}
+        self.milestone = {m.id: (ranks[m.level], m.weight, m.core) for m in cur.milestones}
+        self.levels = cur.levels
+        self.total: list[int] = []
+        self.core_total: list[int] = []
+        for lv in cur.levels:
+            req = [v for v in self.milestone.values() if v[0] <= lv.rank]
+            self.total.append(sum(w for _, w, _ in req))
+            self.core_total.append(sum(1 for _, _, c in req if c))
+
+    def summarize(self, states: Mapping[str, str]) -> tuple[LevelSummary, ...]:
+        done_w: dict[int, int] = {}
+        done_core: dict[int, int] = {}
+        info = self.milestone
+        for mid, state in states.items():
+            if state == rd.DONE and mid in info:
+                rank, weight, core = info[mid]
+                done_w[rank] = done_w.get(rank, 0) + weight
+                if core:
+                    done_core[rank] = done_core.get(rank, 0) + 1
+        out = []
+        for i, lv in enumerate(self.levels):
+            done = sum(w for r, w in done_w.items() if r <= lv.rank)
+            core = sum(c for r, c in done_core.items() if r <= lv.rank)
+            total = self.total[i]
+            percent = 100.0 if total == 0 else 100.0 * done / total
+            out.append(LevelSummary(lv.id, lv.title, lv.rank, percent,
+                                    percent >= lv.threshold and core == self.core_total[i]))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    raw: dict[str, Any]
+    numeric_types: tuple[type, ...]
+    canonical: str
+    keys: int  # object keys in ``canonical``
+    result: Curriculum | str  # the curriculum, or the one-line reason it is refused
+    index: CurriculumIndex | None
+
+
+def _numeric_types(pack: Any) -> tuple[type, ...]:
+    """Types of the values where ``==`` cannot tell 1, 1.0 and True apart, so an equality
+    hit in the cache is only taken when these agree too."""
+    try:
+        levels, ms = pack["levels"], pack["milestones"]
+        values = ([x.get("rank") for x in levels] + [x.get("threshold") for x in levels]
+                  + [x.get("weight") for x in ms] + [x.get("core") for x in ms])
+    except (KeyError, TypeError, AttributeError):
+        return ()
+    return tuple(map(type, values))
+
+
+class CurriculumCache:
+    """Validated embedded curricula, so a cohort of files that embed the same pack checks
+    it once (shape with :class:`Pack`, meaning with ``parse_pack``). Entries are keyed by
+    the SHA-256 of the pack's canonical JSON; a recent pack that compares equal (a C-speed
+    ``==`` on the parsed data, with the numeric types checked too) is found without even
+    serialising it. Failures are remembered as well. Thread-safe."""
+
+    def __init__(self, size: int = 64):
+        self._size = size
+        self._by_hash: OrderedDict[str, _Entry] = OrderedDict()
+        self._recent: list[_Entry] = []
+        self._lock = threading.Lock()
+        self.validations = 0
+
+    def lookup(self, data: Any) -> _Entry:
+        with self._lock:
+            recent = list(self._recent)
+        types: tuple[type, ...] | None = None
+        for entry in recent:
+            if entry.raw == data:
+                types = _numeric_types(data) if types is None else types
+                if types == entry.numeric_types:
+                    return entry
+        canonical = canonical_json(data)
+        key = sha256_text(canonical)
+        with self._lock:
+            entry = self._by_hash.get(key)
+        if entry is None:
+            entry = self._validate(data, canonical)
+            with self._lock:
+                self._by_hash[key] = entry
+                while len(self._by_hash) > self._size:
+                    self._by_hash.popitem(last=False)
+        with self._lock:
+            self._recent = [entry] + [e for e in self._recent if e is not entry][:7]
+        return entry
+
+    def _validate(self, data: Any, canonical: str) -> _Entry:
+        self.validations += 1
+        result: Curriculum | str
+        index = None
+        try:
+            Pack.model_validate(data)
+            result = parse_pack(data, "embedded curriculum")
+            index = CurriculumIndex(result)
+        except ValidationError as exc:
+            result = validation_message(exc, "curriculum").replace("curriculum: ", "curriculum.", 1)
+        except CurriculumError as exc:
+            result = exc.first_line
+        return _Entry(data, _numeric_types(data), canonical, count_keys(canonical), result,
+                      index)
+
+
+DEFAULT_CACHE = CurriculumCache()
+
+
+# ------------------------------------------------------------------ reading
+@dataclass(frozen=True)
+class ProgressReading:
+    """A progress file as read: the validated document, the curriculum it embeds, the
+    recomputed readiness and whether the file was modified after export.
+
+    ``summary`` (percent and ready per level) is computed on reading; the full readiness
+    with gaps (``results``) on first use. Immutable apart from that cache; share freely.
+    """
+
+    source: str
+    document: ProgressBody
+    raw: dict[str, Any] = field(repr=False)
+    curriculum: Curriculum = field(repr=False)
+    digest: str = ""
+    integrity: str = "ok"
+    unknown_milestones: tuple[str, ...] = ()
+    states: dict[str, str] = field(default_factory=dict, repr=False)
+    summary: tuple[LevelSummary, ...] = field(default=(), repr=False)
+
+    @cached_property
+    def results(self) -> tuple[rd.LevelReadiness, ...]:
+        return tuple(rd.readiness(self.curriculum, self.states))
+
+    @property
+    def learner(self) -> dict[str, Any]:
+        return dict(self.raw["learner"])
+
+    @property
+    def learner_name(self) -> str:
+        return self.document.learner.name
+
+    @property
+    def exported_at(self) -> str:
+        return self.document.exported_at
+
+    @property
+    def current_level(self) -> str | None:
+        current = None
+        for s in self.summary:
+            if not s.ready:
+                break
+            current = s.level
+        return current
+
+    def status_document(self) -> dict[str, Any]:
+        """Exactly what the learner's own ``status --json`` printed (same function)."""
+        from tracker.status import status_document
+
+        return status_document(self.curriculum, self.learner, self.states)
+
+    def review_document(self, changes: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """``review FILE --json``: the status shape plus integrity (and changes)."""
+        doc = self.status_document()
+        doc["integrity"] = self.integrity
+        if changes is not None:
+            doc["changes"] = dict(changes)
+        return doc
+
+    def reviews_by_milestone(self) -> dict[str, Review]:
+        """The newest review per milestone, as the Store would report it."""
+        out: dict[str, Review] = {}
+        for r in sorted(self.document.reviews, key=lambda r: r.reviewed_at):
+            out[r.milestone] = Review(r.milestone, r.verdict, r.comment, r.reviewer,
+                                      r.reviewed_at, r.imported_at, r.progress_digest)
+        return out
+
+    def to_snapshot(self) -> Snapshot:
+        """The file as a Store snapshot (for restore and reports)."""
+        d = self.document
+        progress = {p.milestone: ProgressEntry(p.milestone, p.state, p.updated_at, p.note)
+                    for p in d.progress}
+        evidence = {p.milestone: tuple(Evidence(0, p.milestone, e.text, e.added_at)
+                                       for e in p.evidence)
+                    for p in d.progress if p.evidence}
+        certs = tuple(Certification(0, c.name, c.issuer, c.earned, c.expires, c.credential_id,
+                                    c.url, c.catalog_id, c.source, c.verified, c.raw,
+                                    c.created_at) for c in d.certifications)
+        study = tuple(StudySession(0, s.day, s.minutes, s.skill, s.note, s.created_at)
+                      for s in d.study_sessions)
+        lr = d.learner
+        return Snapshot(curriculum=self.curriculum,
+                        profile=Profile(lr.name, lr.target_level, lr.experience_years),
+                        progress=progress, certifications=certs, study_sessions=study,
+                        reviews=self.reviews_by_milestone(), evidence=evidence)
+
+
+def read_progress_bytes(data: bytes | str, source: str = "progress file", *,
+                        cache: CurriculumCache | None = None) -> ProgressReading:
+    """Parse and check a progress file's bytes; :class:`LoadError` for every problem."""
+    value, text_keys = safe_json.loads_counting_keys(data, source)
+    safe_json.check_format(value, source, PROGRESS_FORMAT, FORMAT_VERSION, "a progress file")
+    try:
+        doc = ProgressBody.model_validate(value)
+    except ValidationError as exc:
+        raise LoadError(validation_message(exc, source)) from None
+    entry = (cache or DEFAULT_CACHE).lookup(value["curriculum"])
+    if isinstance(entry.result, str):
+        raise LoadError(f"{source}: {entry.result}")
+    pieces = canonical_pieces(value, canonical_parts={"curriculum": entry.canonical})
+    # Every key of the text must still be in the parsed value, else one was duplicated.
+    # (The integrity member, validated to hold exactly two keys, is not in the pieces.)
+    keys = sum(entry.keys + 1 if k == "curriculum" else count_keys(p) for k, p in pieces)
+    if keys + 3 != text_keys:
+        raise safe_json.duplicate_key_error(data, source)
+    value["curriculum"] = entry.raw  # equal; share one copy across a cohort
+    digest = sha256_text("{" + ",".join(p for _, p in pieces) + "}")
+    return _reading(source, value, doc, entry.result, entry.index, digest)
+
+
+def read_progress_value(value: Any, source: str = "progress file", *,
+                        cache: CurriculumCache | None = None) -> ProgressReading:
+    """Check already-parsed JSON (e.g. from :func:`safe_json.loads`) as a progress file."""
+    safe_json.check_format(value, source, PROGRESS_FORMAT, FORMAT_VERSION, "a progress file")
+    try:
+        doc = ProgressBody.model_validate(value)
+    except ValidationError as exc:
+        raise LoadError(validation_message(exc, source)) from None
+    entry = (cache or DEFAULT_CACHE).lookup(value["curriculum"])
+    if isinstance(entry.result, str):
+        raise LoadError(f"{source}: {entry.result}")
+    digest = document_digest(value, canonical_parts={"curriculum": entry.canonical})
+    return _reading(source, value, doc, entry.result, entry.index, digest)
+
+
+def _reading(source: str, value: dict[str, Any], doc: ProgressBody, cur: Curriculum,
+             index: CurriculumIndex | None, digest: str) -> ProgressReading:
+    target = doc.learner.target_level
+    if target is not None and target not in cur.level_by_id:
+        raise LoadError(f"{source}: learner.target_level {target!r} is not a level of the "
+                        "embedded curriculum")
+    known = cur.milestone_by_id
+    unknown = [p.milestone for p in doc.progress if p.milestone not in known]
+    unknown += [r.milestone for r in doc.reviews
+                if r.milestone not in known and r.milestone not in unknown]
+    states = {p.milestone: p.state for p in doc.progress if p.milestone in known}
+    return ProgressReading(
+        source=source, document=doc, raw=value, curriculum=cur, digest=digest,
+        integrity="ok" if digest == doc.integrity.digest else "modified",
+        unknown_milestones=tuple(unknown), states=states,
+        summary=(index or CurriculumIndex(cur)).summarize(states))
+
+
+def read_progress_file(path: str | Path, *,
+                       cache: CurriculumCache | None = None) -> ProgressReading:
+    """Read a ``*.mlops-progress.json`` file; :class:`LoadError` for every problem."""
+    p = Path(path)
+    return read_progress_bytes(safe_json.read_limited(p), p.name, cache=cache)
+
+
+# ------------------------------------------------------------------ building
+def build_progress_document(snap: Snapshot, *, now: datetime | None = None,
+                            app_version: str = __version__) -> dict[str, Any]:
+    """The progress document for a snapshot, with its integrity digest.
+
+    Checked against the model and the curriculum loader before it is returned, so every
+    file the app writes is one it can read back; InputError says what is wrong otherwise.
+    """
+    cur = snap.curriculum
+    order = {m.id: i for i, m in enumerate(cur.milestones)}
+    exported_at = iso_now(now)
+
+    def position(mid: str) -> tuple[int, str]:
+        return order.get(mid, len(order)), mid
+
+    progress = []
+    for mid in sorted(set(snap.progress) | set(snap.evidence), key=position):
+        entry = snap.progress.get(mid)
+        ev = snap.evidence.get(mid, ())
+        progress.append({
+            "milestone": mid,
+            "state": entry.state if entry else rd.TODO,
+            "updated_at": (entry.updated_at if entry else "")
+            or (ev[0].added_at if ev else "") or exported_at,
+            "note": entry.note if entry else "",
+            "evidence": [{"text": e.text, "added_at": e.added_at} for e in ev],
+        })
+    results = rd.readiness(cur, snap.states)
+    from tracker.status import round_percent
+
+    doc: dict[str, Any] = {
+        "format": PROGRESS_FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": exported_at,
+        "app_version": app_version,
+        "learner": snap.profile.to_dict(),
+        "curriculum": cur.to_dict(),
+        "progress": progress,
+        "certifications": [
+            {"name": c.name, "issuer": c.issuer, "earned": c.earned, "expires": c.expires,
+             "credential_id": c.credential_id, "url": c.url, "catalog_id": c.catalog_id,
+             "source": c.source, "verified": c.verified, "raw": c.raw,
+             "created_at": c.created_at} for c in snap.certifications],
+        "study_sessions": [
+            {"day": s.day, "minutes": s.minutes, "skill": s.skill, "note": s.note,
+             "created_at": s.created_at} for s in snap.study_sessions],
+        "reviews": [
+            {"milestone": r.milestone, "verdict": r.verdict, "comment": r.comment,
+             "reviewer": r.reviewer, "reviewed_at": r.reviewed_at,
+             "imported_at": r.imported_at, "progress_digest": r.progress_digest}
+            for r in sorted(snap.reviews.values(), key=lambda r: position(r.milestone))],
+        "readiness": [{"level": r.level.id, "percent": round_percent(r.percent),
+                       "ready": r.ready} for r in results],
+    }
+    doc = with_integrity(doc)
+    try:
+        ProgressFile.model_validate(doc)
+    except ValidationError as exc:
+        raise InputError("cannot export: " + validation_message(exc, "the progress data")
+                         .removeprefix("the progress data: ")) from None
+    try:
+        parse_pack(doc["curriculum"], "the active curriculum")
+    except CurriculumError as exc:
+        raise InputError(f"cannot export: {exc.first_line}") from None
+    return doc
+
+
+def dumps_document(doc: Mapping[str, Any]) -> str:
+    """The file text: indented for people, UTF-8, one trailing newline. (The digest does
+    not depend on this layout: it is over the canonical form.)"""
+    import json
+
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_document(path: str | Path, doc: Mapping[str, Any]) -> Path:
+    """Write a progress or review document atomically."""
+    from tracker.atomicio import write_text
+
+    p = Path(path)
+    write_text(p, dumps_document(doc))
+    return p
+
+
+def default_file_name(learner_name: str, when: datetime | None = None) -> str:
+    """``<learner>-<date>.mlops-progress.json``, the learner part made safe for any OS."""
+    import re
+
+    stem = re.sub(r"[^\w.-]+", "-", learner_name.strip(), flags=re.UNICODE).strip("-.")[:60]
+    day = (when or datetime.now(UTC)).strftime("%Y-%m-%d")
+    return f"{stem or 'progress'}-{day}{SUFFIX}"
