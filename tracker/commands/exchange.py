@@ -1,0 +1,300 @@
+"""export, review, restore, cohort, report, import-review: the files that leave the machine.
+
+``review``, ``cohort`` and ``report FILE`` work on files alone: they open no database and
+import neither SQLAlchemy nor Qt (a PDF report imports Qt lazily, in tracker.reports.pdf).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tracker.cli import open_store, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="write your progress to a .mlops-progress.json file")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("review", help="review a learner's progress file (read-only), "
+                                      "or write a review file with --verdict")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--since", metavar="OLDER_FILE",
+                   help="also show what changed since an earlier export of the same learner")
+    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    p.add_argument("--verdict", action="append", default=[], metavar="ID=VERDICT[:COMMENT]",
+                   help="(mentor) a verdict, VERDICT being verified or needs-work; repeatable")
+    p.add_argument("--reviewer", metavar="NAME", help="(mentor) your name, for the review file")
+    p.add_argument("-o", "--output", metavar="OUT.mlops-review.json",
+                   help="(mentor) write the verdicts to this review file")
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("restore", help="replace your progress with a progress file's "
+                                       "(a backup is made first)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("cohort", help="compare many learners' progress files")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="progress files or folders")
+    p.add_argument("--csv", metavar="OUT", help="also write the table as CSV")
+    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    p.set_defaults(func=cmd_cohort)
+
+    p = sub.add_parser("report", help="an HTML or PDF report of a progress file or your own")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("file", nargs="?", metavar="FILE")
+    g.add_argument("--self", dest="self_", action="store_true", help="report your own progress")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.html|OUT.pdf")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("import-review", help="import a mentor's .mlops-review.json file")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_import_review)
+
+
+# ---------------------------------------------------------------------------- helpers
+def _output_path(text: str, suffixes: tuple[str, ...] = ()) -> Path:
+    from tracker.db.errors import InputError
+
+    out = Path(text)
+    if suffixes and not out.name.lower().endswith(suffixes):
+        raise InputError(f"{out.name}: the output must end with {' or '.join(suffixes)}")
+    if out.is_dir():
+        raise InputError(f"{out} is a folder; give a file name")
+    if not out.parent.is_dir():
+        raise InputError(f"{out.parent}: no such folder")
+    return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# ---------------------------------------------------------------------------- export
+def cmd_export(args: argparse.Namespace) -> int:
+    from tracker.exchange.progress import build_progress_document, write_document
+
+    out = _output_path(args.output)
+    with open_store(args) as store:
+        doc = build_progress_document(store.snapshot(with_history=False))
+    write_document(out, doc)
+    done = sum(1 for p in doc["progress"] if p["state"] == "done")
+    print(f"exported {_plural(done, 'done milestone')}, "
+          f"{_plural(len(doc['certifications']), 'certification')} and "
+          f"{_plural(len(doc['study_sessions']), 'study session')} to {out}")
+    return 0
+
+
+# ---------------------------------------------------------------------------- review
+def cmd_review(args: argparse.Namespace) -> int:
+    from tracker.db.errors import InputError
+    from tracker.exchange.progress import read_progress_file
+
+    if (args.verdict or args.output or args.reviewer) and not (args.verdict and args.output):
+        raise InputError("to write a review file, give --verdict (at least one), --reviewer "
+                         "and -o OUT.mlops-review.json")
+    out = _output_path(args.output) if args.output else None
+    reading = read_progress_file(args.file)
+    if out is not None:
+        return _write_review(args, reading, out)
+    changes = None
+    if args.since:
+        from tracker.exchange.compare import compare
+
+        changes = compare(read_progress_file(args.since), reading)
+    doc = reading.review_document(changes)
+    if args.json:
+        print_json(doc)
+        return 0
+    print(_review_text(reading, doc))
+    return 0
+
+
+def _write_review(args: argparse.Namespace, reading, out: Path) -> int:
+    from tracker.db.errors import InputError
+    from tracker.exchange.progress import write_document
+    from tracker.exchange.review import build_review_document, parse_verdict_arg
+
+    if not args.reviewer or not args.reviewer.strip():
+        raise InputError("--reviewer NAME is required to write a review file")
+    verdicts = [parse_verdict_arg(v) for v in args.verdict]
+    doc = build_review_document(reading, verdicts, args.reviewer)
+    write_document(out, doc)
+    print(f"wrote {_plural(len(doc['verdicts']), 'verdict')} for "
+          f"{reading.learner_name or '(no name)'} to {out}")
+    if reading.integrity != "ok":
+        print("note: the progress file was modified after it was exported")
+    return 0
+
+
+def _review_text(reading, doc: dict) -> str:
+    from tracker.status import status_text
+
+    lines = [f"File: {reading.source}",
+             f"Exported: {reading.exported_at}   Integrity: {reading.integrity}"
+             + ("  (the file was changed after it was exported)"
+                if reading.integrity != "ok" else ""),
+             f"Curriculum: {reading.curriculum.title} {reading.curriculum.version}",
+             status_text(doc, reading.curriculum)]
+    if reading.unknown_milestones:
+        ids = ", ".join(reading.unknown_milestones[:5])
+        more = f" and {len(reading.unknown_milestones) - 5} more" \
+            if len(reading.unknown_milestones) > 5 else ""
+        lines.append(f"\nnote: {_plural(len(reading.unknown_milestones), 'milestone id')} "
+                     f"not in the embedded curriculum (ignored): {ids}{more}")
+    ch = doc.get("changes")
+    if ch:
+        lines.append(f"\nChanges since {ch['since'][:10]}:")
+        lines.append(f"  newly done: {len(ch['newly_done'])}"
+                     + (f" ({', '.join(ch['newly_done'][:8])}"
+                        f"{', ...' if len(ch['newly_done']) > 8 else ''})"
+                        if ch["newly_done"] else ""))
+        lines.append(f"  reverted: {len(ch['reverted'])}"
+                     + (f" ({', '.join(ch['reverted'][:8])})" if ch["reverted"] else ""))
+        for lv in ch["readiness"]:
+            if lv["change"]:
+                lines.append(f"  {lv['level']}: {lv['before']:.1f}% -> {lv['after']:.1f}% "
+                             f"({lv['change']:+.1f})")
+        certs = ch["certifications"]
+        for c in certs["new"]:
+            lines.append(f"  new certification: {c['name']} ({c['issuer']})")
+        for c in certs["expired"]:
+            lines.append(f"  expired certification: {c['name']} on {c['expires']}")
+        lines.append(f"  study: {ch['study']['minutes']} minutes in "
+                     f"{_plural(ch['study']['sessions'], 'session')}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- restore
+def cmd_restore(args: argparse.Namespace) -> int:
+    from tracker.db import backup
+    from tracker.db.errors import InputError
+    from tracker.exchange.progress import read_progress_file
+
+    reading = read_progress_file(args.file)  # every check before anything is touched
+    snap = reading.to_snapshot()
+    if not args.yes:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise InputError("restore replaces your progress, certifications, study log and "
+                             "reviews; pass --yes to confirm (no terminal to ask)")
+        warn = " It was modified after export." if reading.integrity != "ok" else ""
+        answer = input(f"Replace your progress with {reading.source} "
+                       f"({reading.learner_name or 'no name'}, exported "
+                       f"{reading.exported_at[:10]})?{warn} A backup is made first. [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("restore cancelled; nothing was changed")
+            return 0
+    with open_store(args) as store:
+        cur = store.curriculum()
+        known = set(cur.milestone_by_id) | {m for m, _ in store.retired_milestones()}
+        skipped = sorted({m for m in snap.progress if m not in cur.milestone_by_id}
+                         | {m for m in snap.reviews if m not in known})
+        from dataclasses import replace
+
+        snap = replace(snap, reviews={k: r for k, r in snap.reviews.items() if k in known})
+        info = backup.make_backup(store.folder, reason="before-restore")
+        store.replace_all(snap, source="restore")
+    done = sum(1 for e in snap.progress.values() if e.state == "done")
+    print(f"restored {reading.source}: {_plural(done, 'done milestone')}, "
+          f"{_plural(len(snap.certifications), 'certification')}, "
+          f"{_plural(len(snap.study_sessions), 'study session')}, "
+          f"{_plural(len(snap.reviews), 'review')}")
+    print(f"backup of the previous data: {info.name}")
+    if reading.integrity != "ok":
+        print("note: the file was modified after it was exported")
+    if skipped:
+        print(f"note: {_plural(len(skipped), 'milestone')} in the file are not in your "
+              f"curriculum and were skipped: {', '.join(skipped[:5])}"
+              + (" ..." if len(skipped) > 5 else ""))
+    return 0
+
+
+# ---------------------------------------------------------------------------- cohort
+def cmd_cohort(args: argparse.Namespace) -> int:
+    from tracker.exchange.cohort import cohort_csv, cohort_table, load_cohort
+
+    out = _output_path(args.csv) if args.csv else None
+
+    def skip(path: Path, reason: str) -> None:
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+
+    result = load_cohort(args.paths, on_skip=skip)
+    if out is not None:
+        from tracker.atomicio import write_text
+
+        write_text(out, cohort_csv(result))
+    if args.json:
+        print_json({"learners": [
+            {"file": str(r.path), "learner": r.learner, "target_level": r.target_level,
+             "current_level": r.current_level, "exported_at": r.exported_at,
+             "integrity": r.integrity,
+             "levels": [{"id": s.level, "percent": round(s.percent, 2), "ready": s.ready}
+                        for s in r.levels]}
+            for r in result.rows],
+            "skipped": [{"file": str(p), "reason": why} for p, why in result.skipped]})
+    else:
+        print(cohort_table(result))
+        if out is not None:
+            print(f"CSV written to {out}")
+    return 0
+
+
+# ---------------------------------------------------------------------------- report
+def cmd_report(args: argparse.Namespace) -> int:
+    from tracker.exchange.progress import read_progress_bytes, read_progress_file
+
+    out = _output_path(args.output, (".html", ".htm", ".pdf"))
+    if args.self_:
+        from tracker.exchange.progress import build_progress_document, dumps_document
+
+        with open_store(args) as store:
+            doc = build_progress_document(store.snapshot(with_history=False))
+        reading = read_progress_bytes(dumps_document(doc), "your progress")
+    else:
+        reading = read_progress_file(args.file)
+    from tracker.reports.data import report_data
+
+    data = report_data(reading)
+    if out.name.lower().endswith(".pdf"):
+        from tracker.reports.pdf import write_pdf
+
+        write_pdf(data, out)
+    else:
+        from tracker.reports.html import write_html
+
+        write_html(data, out)
+    print(f"report written to {out}")
+    return 0
+
+
+# ---------------------------------------------------------------------------- import-review
+def cmd_import_review(args: argparse.Namespace) -> int:
+    from tracker.db.errors import InputError
+    from tracker.exchange.review import read_review_file
+
+    reading = read_review_file(args.file)  # every check before anything is touched
+    with open_store(args) as store:
+        cur = store.curriculum()
+        profile = store.profile()
+        theirs = reading.document.learner.name.strip()
+        if profile.name.strip() and theirs and \
+                profile.name.strip().casefold() != theirs.casefold():
+            raise InputError(f"this review is for {theirs!r}, but your profile name is "
+                             f"{profile.name.strip()!r}; nothing was imported")
+        known, unknown = reading.split_known(cur)
+        existing = store.reviews()
+        fresh = [r for r in known if not (
+            r.milestone in existing and existing[r.milestone].to_dict() == r.to_dict())]
+        added = store.add_reviews(fresh) if fresh else 0
+    print(f"imported {_plural(added, 'verdict')} from {reading.reviewer}"
+          + (f" ({len(known) - added} already imported)" if len(known) > added else ""))
+    if reading.integrity != "ok":
+        print("note: the review file was modified after the mentor wrote it")
+    if unknown:
+        print(f"note: {_plural(len(unknown), 'verdict')} for milestones not in your "
+              f"curriculum were skipped: {', '.join(unknown[:5])}"
+              + (" ..." if len(unknown) > 5 else ""))
+    return 0

@@ -1,0 +1,111 @@
+"""What a report shows, gathered once from a progress reading: HTML and PDF render the
+same facts. Pure, no Qt; any thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from tracker import readiness as rd
+from tracker.exchange.progress import ProgressReading
+from tracker.status import cert_status, round_percent
+
+MAX_GAPS = 60
+
+
+@dataclass(frozen=True)
+class ReportData:
+    title: str
+    learner: str
+    experience_years: float | None
+    source: str
+    exported_at: str
+    generated_at: str
+    integrity: str
+    curriculum: str
+    current_level: str | None
+    target_level: str | None           # title
+    focus_level: str                   # title of the level the breakdown and gaps are for
+    focus_is_target: bool
+    levels: tuple[dict[str, Any], ...]  # title, percent, ready, threshold, core_done, core_total
+    areas: tuple[dict[str, Any], ...]   # title, percent, done, total
+    gaps: tuple[dict[str, Any], ...]    # id, title, level, core, weight, area
+    gaps_total: int
+    certifications: tuple[dict[str, Any], ...]  # name, issuer, earned, expires, status
+    verdicts: tuple[dict[str, Any], ...]  # milestone, title, verdict, comment, reviewer, date
+    study_total_minutes: int
+    study_recent_minutes: int          # last 28 days before the export
+    study_sessions: int
+    study_weeks: tuple[tuple[str, int], ...]  # (week starting YYYY-MM-DD, minutes), 12 weeks
+    unknown_milestones: tuple[str, ...]
+
+
+def report_data(reading: ProgressReading, *, today: date | None = None) -> ReportData:
+    cur = reading.curriculum
+    doc = reading.document
+    results = reading.results
+    current = rd.current_level(results)
+    target_id = doc.learner.target_level
+    if target_id in cur.level_by_id:
+        focus = cur.level_by_id[target_id]
+    else:  # no target: the first level not yet ready (or the top one)
+        focus = next((r.level for r in results if not r.ready), cur.levels[-1])
+    by_level = {r.level.id: r for r in results}
+    fr = by_level[focus.id]
+    today_s = (today or datetime.now(UTC).date()).isoformat()
+    exported_day = date.fromisoformat(reading.exported_at[:10])
+    recent_from = (exported_day - timedelta(days=28)).isoformat()
+    first_week = exported_day - timedelta(days=exported_day.weekday() + 7 * 11)
+    weeks = {(first_week + timedelta(weeks=i)).isoformat(): 0 for i in range(12)}
+    for s in doc.study_sessions:
+        d = date.fromisoformat(s.day)
+        start = (d - timedelta(days=d.weekday())).isoformat()
+        if start in weeks:
+            weeks[start] += s.minutes
+    verdicts = []
+    for mid, r in sorted(reading.reviews_by_milestone().items(),
+                         key=lambda kv: kv[1].reviewed_at, reverse=True):
+        m = cur.milestone_by_id.get(mid)
+        verdicts.append({"milestone": mid, "title": m.title if m else mid,
+                         "verdict": r.verdict, "comment": r.comment, "reviewer": r.reviewer,
+                         "date": r.reviewed_at[:10]})
+    name = doc.learner.name or "(no name)"
+    return ReportData(
+        title=f"Progress report: {name}",
+        learner=name, experience_years=doc.learner.experience_years,
+        source=reading.source, exported_at=reading.exported_at,
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        integrity=reading.integrity,
+        curriculum=f"{cur.title} ({cur.id} {cur.version})",
+        current_level=current.title if current else None,
+        target_level=cur.level_by_id[target_id].title if target_id in cur.level_by_id else None,
+        focus_level=focus.title, focus_is_target=focus.id == target_id,
+        levels=tuple({"title": r.level.title, "percent": round_percent(r.percent),
+                      "ready": r.ready, "threshold": r.level.threshold,
+                      "core_done": r.core_done, "core_total": r.core_total}
+                     for r in results),
+        areas=tuple({"title": a.area.title, "percent": round_percent(a.percent),
+                     "done": a.done_weight, "total": a.total_weight}
+                    for a in rd.breakdown(cur, reading.states, focus.id)),
+        gaps=tuple({"id": m.id, "title": m.title, "level": cur.level_by_id[m.level].title,
+                    "core": m.core, "weight": m.weight,
+                    "area": cur.area_by_id[cur.area_of(m)].title}
+                   for m in fr.gaps[:MAX_GAPS]),
+        gaps_total=len(fr.gaps),
+        certifications=tuple({"name": c.name, "issuer": c.issuer, "earned": c.earned,
+                              "expires": c.expires, "status": cert_status(c.expires, today_s)}
+                             for c in doc.certifications),
+        verdicts=tuple(verdicts),
+        study_total_minutes=sum(s.minutes for s in doc.study_sessions),
+        study_recent_minutes=sum(s.minutes for s in doc.study_sessions
+                                 if recent_from < s.day <= exported_day.isoformat()),
+        study_sessions=len(doc.study_sessions),
+        study_weeks=tuple(weeks.items()),
+        unknown_milestones=reading.unknown_milestones,
+    )
+
+
+def hours(minutes: int) -> str:
+    h, m = divmod(minutes, 60)
+    return f"{h} h {m:02d} min" if h else f"{m} min"
