@@ -1,0 +1,1 @@
+"""Dialogs that collect input for a named operation (GUI thread only)."""
