@@ -308,10 +308,13 @@ class SkillTreeModel(QAbstractItemModel):
         return self.createIndex(row, column, p.children[row])
 
     def parent(self, index: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
-        node = self.node(index)
-        if node is None or node.parent is None or node.parent is self._root:
+        # Hot path: the proxy calls this tens of thousands of times while it re-filters.
+        if not index.isValid():
             return QModelIndex()
-        return self._index_of(node.parent, 0)
+        p = index.internalPointer().parent
+        if p is None or p is self._root:
+            return QModelIndex()
+        return self.createIndex(p.row, 0, p)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
         if parent.isValid():

@@ -77,6 +77,7 @@ from tracker.ui.pages.base import Page
 from tracker.ui.widgets import Card, heading, label
 
 NOTE_DELAY_MS = 600
+FILTER_DELAY_MS = 150
 
 
 class SkillTreeView(QTreeView):
@@ -168,6 +169,10 @@ class SkillsPage(Page):
         self.filter_edit.setAccessibleName("Filter milestones")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.installEventFilter(self)
+        # Re-filtering the tree takes up to ~0.1 s: wait for a pause in typing.
+        self.filter_timer = QTimer(self)
+        self.filter_timer.setSingleShot(True)
+        self.filter_timer.setInterval(FILTER_DELAY_MS)
         self.level_filter = QComboBox()
         self.level_filter.setAccessibleName("Filter by level")
         self.state_filter = QComboBox()
@@ -322,15 +327,13 @@ class SkillsPage(Page):
         self._show_nothing()
 
     def _connect(self) -> None:
-        self.filter_edit.textChanged.connect(self._apply_filters)
+        self.filter_edit.textChanged.connect(lambda _text: self.filter_timer.start())
+        self.filter_timer.timeout.connect(self._apply_filters)
         self.level_filter.currentIndexChanged.connect(self._apply_filters)
         self.state_filter.currentIndexChanged.connect(self._apply_filters)
         self.tree.toggle_requested.connect(self.toggle_selected)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.proxy.rowsInserted.connect(self._update_count)
-        self.proxy.rowsRemoved.connect(self._update_count)
-        self.proxy.modelReset.connect(self._update_count)
         self.state_combo.activated.connect(self._state_chosen)
         self.note_edit.textChanged.connect(self._note_edited)
         self.evidence_add.clicked.connect(self.add_evidence)
@@ -439,9 +442,11 @@ class SkillsPage(Page):
         self.filter_edit.clear()
         self.level_filter.setCurrentIndex(0)
         self.state_filter.setCurrentIndex(0)
+        self._apply_filters()
 
     # ================================================================ filters
     def _apply_filters(self, *_args) -> None:
+        self.filter_timer.stop()
         was = self.proxy.is_filtering()
         if not was and self._saved_expansion is None:
             self._saved_expansion = self._expanded_ids()
@@ -795,8 +800,14 @@ class SkillsPage(Page):
         elif obj is self.filter_edit and event.type() == QEvent.Type.KeyPress:
             if event.key() == Qt.Key.Key_Escape and self.filter_edit.text():
                 self.filter_edit.clear()
+                self._apply_filters()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._apply_filters()
                 return True
             if event.key() == Qt.Key.Key_Down:
+                if self.filter_timer.isActive():
+                    self._apply_filters()
                 self.tree.setFocus(Qt.FocusReason.TabFocusReason)
                 if not self.tree.currentIndex().isValid() and self.proxy.rowCount():
                     self.tree.setCurrentIndex(self.proxy.index(0, 0))
