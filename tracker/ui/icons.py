@@ -53,7 +53,7 @@ def tinted(name: str, normal: QColor, selected: QColor) -> QIcon:
     result = QIcon()
     for mode, color in ((QIcon.Mode.Normal, normal), (QIcon.Mode.Selected, selected)):
         coloured = svg.replace("currentColor", QColor(color).name())
-        for size in (16, 20, 24, 32):
+        for size in (16, 20, 24):
             for ratio in (1.0, 2.0):
                 result.addPixmap(_render(coloured, size, ratio), mode)
     return result

@@ -133,7 +133,9 @@ class MainWindow(QMainWindow):
         for spec in PAGES:
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
-            item.setToolTip(f"{spec.title} ({self._page_shortcut(spec.key).toString(QKeySequence.SequenceFormat.NativeText)})")
+            keys = self._page_shortcut(spec.key).toString(
+                QKeySequence.SequenceFormat.NativeText)
+            item.setToolTip(f"{spec.title} ({keys})")
             self.sidebar.addItem(item)
             placeholder = QWidget()
             placeholder.setObjectName(f"placeholder-{spec.key}")
@@ -307,6 +309,12 @@ class MainWindow(QMainWindow):
 
     def theme_name(self) -> str:
         return self._theme
+
+    def changeEvent(self, ev: QEvent) -> None:
+        # the system scheme can switch under "System": keep the sidebar icons legible
+        if ev.type() == QEvent.Type.PaletteChange:
+            self._tint_icons()
+        super().changeEvent(ev)
 
     def _tint_icons(self) -> None:
         pal = self.sidebar.palette()

@@ -11,7 +11,8 @@ changed, and only when visible (else on the next ``showEvent``). GUI thread only
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout,
+                               QWidget)
 
 from tracker import readiness as rd
 from tracker.curriculum.model import Curriculum, Level
@@ -61,12 +62,17 @@ class LevelCard(Card):
 
         cols = QHBoxLayout()
         cols.setSpacing(theme.SPACING * 2)
-        left = QVBoxLayout()
-        left.setSpacing(6)
-        right = QVBoxLayout()
-        right.setSpacing(6)
-        cols.addLayout(left, 1)
-        cols.addLayout(right, 1)
+        # two equal columns whatever the content asks for (the chart's labels are elided)
+        columns = []
+        for _ in range(2):
+            holder = QWidget()
+            holder.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            box = QVBoxLayout(holder)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(6)
+            cols.addWidget(holder, 1)
+            columns.append(box)
+        left, right = columns
         self.body.addLayout(cols)
 
         self.why = [label("", wrap=True), label("", wrap=True)]
