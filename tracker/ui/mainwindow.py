@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
         if result != 1:  # skipped or closed: do not ask again
             self.settings.setValue("welcome/skipped", "true")
         self.welcome_dialog = None
-        self.show_page(self.current_key())
+        self.show_page("dashboard")  # the welcome leads to the dashboard
 
     def edit_profile(self) -> None:
         from tracker.ui.welcome import ProfileDialog
