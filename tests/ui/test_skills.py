@@ -284,7 +284,8 @@ def test_details_show_catalog_certs_and_reviews_as_plain_text(qtbot, ctx, page):
     assert "<i>Ann</i>" in page.review_by.text()
     assert page.review_by.textFormat() == Qt.TextFormat.PlainText
     ix = page.model.index_for(m.id)
-    assert page.model.data(ix.siblingAtColumn(3)) == "Needs work"
+    assert page.model.data(ix.siblingAtColumn(STATE_COL)) == "To do · needs work"
+    assert ix.siblingAtColumn(STATE_COL).data(Qt.ItemDataRole.DecorationRole) is not None
     # A hostile note shows literally.
     qtbot.keyClicks(page.note_edit, "<b>x</b>")
     page.save_note()

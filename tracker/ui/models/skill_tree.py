@@ -42,8 +42,8 @@ DoneCountRole = Qt.ItemDataRole.UserRole + 8   # done milestones under an area o
 TotalCountRole = Qt.ItemDataRole.UserRole + 9  # all milestones under an area or skill
 
 AREA, SKILL, MILESTONE = "area", "skill", "milestone"
-TITLE_COL, LEVEL_COL, STATE_COL, REVIEW_COL = range(4)
-HEADERS = ("Milestone", "Level", "State", "Review")
+TITLE_COL, LEVEL_COL, STATE_COL = range(3)
+HEADERS = ("Milestone", "Level", "State")
 
 STATE_LABELS = {TODO: "To do", LEARNING: "Learning", DONE: "Done"}
 VERDICT_LABELS = {"verified": "Verified", "needs-work": "Needs work"}
@@ -205,8 +205,9 @@ def review_icon(verdict: str) -> QIcon:
 
 # ---------------------------------------------------------------- the model
 class SkillTreeModel(QAbstractItemModel):
-    """Area > Skill > Milestone; four columns: title, level, state (or done/total counts on
-    area and skill rows), mentor review."""
+    """Area > Skill > Milestone; three columns: title (with the state mark), level (with the
+    core mark) and state (with the mentor's verdict; done/total counts on area and skill
+    rows)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -368,7 +369,7 @@ class SkillTreeModel(QAbstractItemModel):
         if role == _D.DecorationRole:
             if node.kind == MILESTONE and col == TITLE_COL:
                 return state_icon(node.state)
-            if node.kind == MILESTONE and col == REVIEW_COL and node.review:
+            if node.kind == MILESTONE and col == STATE_COL and node.review:
                 return review_icon(node.review)
             return None
         if role == _D.ToolTipRole:
@@ -386,9 +387,10 @@ class SkillTreeModel(QAbstractItemModel):
             if col == LEVEL_COL:
                 return node.level_title + (" · core" if node.core else "")
             if col == STATE_COL:
-                return STATE_LABELS.get(node.state, node.state)
-            if col == REVIEW_COL:
-                return VERDICT_LABELS.get(node.review or "", "")
+                state = STATE_LABELS.get(node.state, node.state)
+                if node.review:
+                    return f"{state} · {VERDICT_LABELS.get(node.review, node.review).lower()}"
+                return state
             return ""
         if col == STATE_COL:
             return f"{node.done}/{node.total} done"
@@ -408,7 +410,11 @@ class SkillTreeModel(QAbstractItemModel):
         if col == LEVEL_COL and node.core:
             return "<p>Core milestone: required to be ready for its level</p>"
         if col == STATE_COL:
-            return "<p>Space toggles done; right-click to choose any state</p>"
+            review = ""
+            if node.review:
+                review = ("<p>Mentor review: "
+                          f"{VERDICT_LABELS.get(node.review, html.escape(node.review))}</p>")
+            return review + "<p>Space toggles done; right-click to choose any state</p>"
         return None
 
     def _accessible(self, node: Node, col: int) -> str:

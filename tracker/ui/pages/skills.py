@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QStyledItemDelegate,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -58,7 +59,6 @@ from tracker.ui.models.skill_tree import (
     HEADERS,
     LEVEL_COL,
     MILESTONE,
-    REVIEW_COL,
     SKILL,
     STATE_COL,
     STATE_LABELS,
@@ -84,6 +84,11 @@ class SkillTreeView(QTreeView):
     """The tree; Space asks the page to toggle the selected milestones."""
 
     toggle_requested = Signal()
+    resized = Signal()
+
+    def resizeEvent(self, e) -> None:
+        super().resizeEvent(e)
+        self.resized.emit()
 
     def keyPressEvent(self, e) -> None:
         if e.key() == Qt.Key.Key_Space and not e.modifiers():
@@ -97,6 +102,12 @@ class SkillTreeView(QTreeView):
 
     def _has_milestones(self) -> bool:
         return any(ix.data(KindRole) == MILESTONE for ix in self.selectionModel().selectedRows())
+
+
+class _MiddleElideDelegate(QStyledItemDelegate):
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class _ListWithDelete(QListWidget):
@@ -137,9 +148,9 @@ class SkillsPage(Page):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.tree)
         splitter.addWidget(self.detail_scroll)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([760, 440])
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([720, 360])
         self.splitter = splitter
 
         layout = QVBoxLayout(self)
@@ -207,20 +218,32 @@ class SkillsPage(Page):
         header = tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TITLE_COL, QHeaderView.ResizeMode.Stretch)
-        for col in (LEVEL_COL, STATE_COL, REVIEW_COL):
+        for col in (LEVEL_COL, STATE_COL):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
         header.setMinimumSectionSize(60)
+        # Level ends with "· core": elide in the middle so the mark stays visible.
+        self._level_delegate = _MiddleElideDelegate(tree)
+        tree.setItemDelegateForColumn(LEVEL_COL, self._level_delegate)
+        tree.resized.connect(lambda: self._fit_columns())
         self.tree = tree
         self._size_columns()
 
     def _size_columns(self) -> None:
+        """Ideal widths for the level and state columns (from the pack's level titles)."""
         fm = QFontMetrics(self.tree.font())
         cur = self.ctx.store.curriculum()
         level_w = max([fm.horizontalAdvance(lv.title + " · core") for lv in cur.levels]
                       + [fm.horizontalAdvance(HEADERS[LEVEL_COL])]) + 24
-        self.tree.setColumnWidth(LEVEL_COL, min(level_w, 230))
-        self.tree.setColumnWidth(STATE_COL, fm.horizontalAdvance("999/999 done") + 28)
-        self.tree.setColumnWidth(REVIEW_COL, fm.horizontalAdvance("Needs work") + 44)
+        self._ideal = (min(level_w, 240), fm.horizontalAdvance("Learning · needs work") + 40)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Level and state give up room on a narrow window so titles stay readable."""
+        room = self.tree.viewport().width()
+        level, state = self._ideal
+        share = max(0.0, min(1.0, (room * 0.5) / (level + state)))
+        self.tree.setColumnWidth(LEVEL_COL, max(90, int(level * share)))
+        self.tree.setColumnWidth(STATE_COL, max(80, int(state * share)))
 
     def _build_detail(self) -> None:
         content = QWidget()
@@ -286,7 +309,6 @@ class SkillsPage(Page):
         mbox.addWidget(self.note_edit)
         mbox.addWidget(self.note_status)
 
-        mbox.addWidget(heading("Evidence", 0))
         self.evidence_list = _ListWithDelete()
         self.evidence_list.setAccessibleName("Evidence links")
         self.evidence_list.setMaximumHeight(110)
@@ -300,10 +322,15 @@ class SkillsPage(Page):
         self.evidence_add.setAccessibleName("Add evidence")
         self.evidence_remove = QPushButton("Remove")
         self.evidence_remove.setAccessibleName("Remove evidence")
+        self.evidence_remove.setToolTip("Remove the selected evidence (Delete)")
+        ev_head = QHBoxLayout()
+        ev_head.addWidget(heading("Evidence", 0))
+        ev_head.addStretch(1)
+        ev_head.addWidget(self.evidence_remove)
         ev_row = QHBoxLayout()
         ev_row.addWidget(self.evidence_edit, 1)
         ev_row.addWidget(self.evidence_add)
-        ev_row.addWidget(self.evidence_remove)
+        mbox.addLayout(ev_head)
         mbox.addWidget(self.evidence_list)
         mbox.addLayout(ev_row)
         box.addWidget(self.milestone_box)

@@ -53,6 +53,14 @@ def _hours(minutes: int) -> str:
     return f"{h} h {m:02d} min" if m else f"{h} h"
 
 
+def _tick_label(minutes: int) -> str:
+    if minutes == 0:
+        return "0"
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes / 60:g} h"
+
+
 def describe_week(start: date, minutes: int) -> str:
     end = start + timedelta(days=6)
     return f"Week of {start.isoformat()} to {end.isoformat()}: {_hours(minutes)}"
@@ -101,18 +109,25 @@ class WeeklyChart(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(260, 150)
 
+    def _ticks(self) -> list[int]:
+        """Grid values in minutes: 0 and up to four round steps covering the peak."""
+        peak = max((m for _, m in self._data), default=0)
+        for step in (15, 30, 60, 120, 180, 300, 600, 1200, 3000, 6000):
+            if peak <= step * 4:
+                break
+        n = max(2, -(-peak // step))
+        return [step * k for k in range(n + 1)]
+
     def _plot_rect(self) -> QRectF:
         fm = QFontMetrics(self.font())
-        left = fm.horizontalAdvance("10 h") + 12
+        left = max(fm.horizontalAdvance(_tick_label(t)) for t in self._ticks()) + 12
         top = fm.height() + 8
         bottom = fm.height() + 10
         return QRectF(left, top, max(10.0, self.width() - left - 8),
                       max(10.0, self.height() - top - bottom))
 
     def _scale_max(self) -> int:
-        peak = max((m for _, m in self._data), default=0)
-        step = 60 if peak <= 300 else 120 if peak <= 900 else 300
-        return max(step, -(-peak // step) * step)
+        return self._ticks()[-1]
 
     def bar_rect(self, i: int) -> QRectF:
         plot = self._plot_rect()
@@ -157,19 +172,16 @@ class WeeklyChart(QWidget):
                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                    fm.elidedText(caption, Qt.TextElideMode.ElideRight, self.width()))
 
-        # Grid lines with hour labels.
+        # Grid lines with round labels.
         top = self._scale_max()
-        steps = 3
-        for k in range(steps + 1):
-            y = plot.bottom() - plot.height() * k / steps
+        for value in self._ticks():
+            y = plot.bottom() - plot.height() * value / top
             p.setPen(QPen(grid, 1))
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             p.setPen(muted)
-            value = top * k // steps
-            lab = "0" if value == 0 else (f"{value // 60} h" if value % 60 == 0
-                                          else f"{value} m")
             p.drawText(QRectF(0, y - fm.height() / 2, plot.left() - 6, fm.height()),
-                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, lab)
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       _tick_label(value))
 
         # Bars.
         for i, (start, minutes) in enumerate(self._data):
