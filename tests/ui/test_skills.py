@@ -10,7 +10,7 @@ from tracker import readiness as rd
 from tracker.db.store import Store
 from tracker.db.types import Review
 from tracker.ui.context import AppContext, Kinds
-from tracker.ui.models.skill_tree import STATE_COL, IdRole, KindRole
+from tracker.ui.models.skill_tree import STATE_COL, IdRole, KindRole, StateRole
 from tracker.ui.pages.skills import SkillsPage
 
 
@@ -328,3 +328,30 @@ def test_models_pass_the_model_tester(qtbot, qtmodeltester, page):
     assert page.proxy.is_filtering()
     qtmodeltester.check(page.proxy)
     assert page.proxy.rowCount(QModelIndex()) > 0
+
+
+def test_external_change_of_everything_updates_in_place(qtbot, ctx, page):
+    """After the command line wrote, the window announces every kind: same pack, so the
+    tree updates in place (no reset) and keeps the filter and selection."""
+    cur = ctx.store.curriculum()
+    m = cur.milestones[0]
+    page.open_item(m.id)
+    page.level_filter.setCurrentIndex(page.level_filter.findData(m.level))
+    with qtbot.assertNotEmitted(page.model.modelReset):
+        ctx.store.set_states({m.id: "done"})
+        ctx.store.set_note(m.id, "from the CLI")
+        ctx.notify(*Kinds.ALL)
+    assert page.model.index_for(m.id).data(StateRole) == "done"
+    assert page.tree.currentIndex().data(IdRole) == m.id
+    assert page.level_filter.currentData() == m.level
+    assert page.note_edit.toPlainText() == "from the CLI"
+    assert page.count_label.text().endswith(" shown")
+
+
+def test_a_new_curriculum_rebuilds_the_tree(qtbot, ctx, page, tiny_path):
+    ctx.store.use_pack(tiny_path)
+    with qtbot.waitSignal(page.model.modelReset):
+        ctx.notify(Kinds.CURRICULUM)
+    ids = page.visible_milestone_ids()
+    assert ids == [m.id for m in ctx.store.curriculum().milestones]
+    assert page.level_filter.count() == len(ctx.store.curriculum().levels) + 1

@@ -135,6 +135,7 @@ class SkillsPage(Page):
         self._loading_note = False
         self._saved_expansion: set[tuple[str, str]] | None = None
         self._shown: tuple[str, str] | None = None
+        self._cur = None  # the Curriculum the tree was built from
 
         self.model = SkillTreeModel(self)
         self.proxy = MilestoneFilterProxy(self)
@@ -381,7 +382,7 @@ class SkillsPage(Page):
     # ================================================================ data
     def reload(self) -> None:
         """Rebuild from the Store (start, new curriculum); keeps selection and expansion."""
-        cur = self.ctx.store.curriculum()
+        cur = self._cur = self.ctx.store.curriculum()
         expanded = self._expanded_ids() if self.model.rowCount() else None
         current = self._current_key()
         selected = self.selected_milestones()
@@ -419,8 +420,12 @@ class SkillsPage(Page):
 
     def on_changed(self, kinds: frozenset[str]) -> None:
         if Kinds.CURRICULUM in kinds:
-            self.reload()
-            return
+            if self.ctx.store.curriculum() is not self._cur:
+                self.reload()
+                return
+            # Same pack (e.g. "everything may have changed" after the command line wrote):
+            # update in place so selection, expansion and filters stay.
+            kinds = kinds | {Kinds.PROGRESS, Kinds.NOTES, Kinds.REVIEWS, Kinds.CERTS}
         if Kinds.PROGRESS in kinds or Kinds.NOTES in kinds:
             self._read_progress()
         if Kinds.PROGRESS in kinds:
