@@ -17,6 +17,7 @@ from a worker).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sqlite3
@@ -288,14 +289,14 @@ def make_backup(folder: Path, *, reason: str = "manual", engine: Any = None,
         _fsync(tmp)
         dest = _place(tmp, dest_dir, f"{PREFIX}{_stamp(now)}-{reason}")
         integrity._fsync_dir(dest_dir)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         tmp.unlink(missing_ok=True)
-        err = integrity.translate(exc, dest_dir)
-        raise (err or DatabaseError(f"could not back up the database: {exc}")) from None
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise integrity.StorageError(
-            f"could not write a backup in {dest_dir}: {exc.strerror or exc}") from None
+        full = (integrity._code(exc) == integrity.SQLITE_FULL
+                or getattr(exc, "errno", None) == errno.ENOSPC
+                or integrity._nearly_full(dest_dir))
+        why = "the disk is full" if full else (getattr(exc, "strerror", None) or str(exc))
+        raise integrity.StorageError(f"could not write a backup in {dest_dir}: {why}; your "
+                                     "data was not changed") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -323,7 +324,10 @@ def last_change(folder: Path) -> float:
 def backup_if_due(folder: Path, *, now: datetime | None = None) -> BackupInfo | None:
     """Start-up backup: when the newest backup is over a day old (or there is none) and the
     database changed after it was written. Cost when not due: a directory listing and two
-    stats; when due, one backup (milliseconds for a real learner's database)."""
+    stats; when due, one backup (milliseconds for a real learner's database).
+
+    A backup that cannot be written (disk full, read-only folder) does not stop the app from
+    opening: it is skipped and tried again at the next start (None is returned)."""
     now = now or datetime.now(UTC)
     items = list_backups(folder)
     if items:
@@ -335,7 +339,10 @@ def backup_if_due(folder: Path, *, now: datetime | None = None) -> BackupInfo | 
                 return None
         except FileNotFoundError:
             pass
-    return make_backup(folder, reason="daily", now=now)
+    try:
+        return make_backup(folder, reason="daily", now=now)
+    except integrity.StorageError:
+        return None
 
 
 # --------------------------------------------------------------------------- restoring

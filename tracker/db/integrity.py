@@ -55,12 +55,16 @@ def translate(exc: BaseException, path: Path | str = "") -> DatabaseError | None
     we can explain (a bug: let it surface as an unexpected failure)."""
     code = _code(exc)
     where = f" ({path})" if path else ""
+    if code == SQLITE_IOERR and path and _nearly_full(Path(path)):
+        code = SQLITE_FULL  # e.g. the -shm file could not grow: SQLite says "I/O error"
     if code == SQLITE_FULL:
-        return StorageError(f"could not save: the disk is full{where}; the change was not "
+        return StorageError(f"the disk is full{where}; the change was not "
                             "saved and your data is as it was. Free some space and try again.")
     if code == SQLITE_IOERR:
-        return StorageError(f"could not save: the disk reported an I/O error{where}; the "
-                            "change was not saved. Check the disk and try again.")
+        name = getattr(exc, "sqlite_errorname", "") or "I/O error"
+        return StorageError(f"could not save: the disk reported an I/O error ({name}) "
+                            f"{where.strip()}; the change was not saved. Check the disk and "
+                            "try again.")
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return StorageError("the database stayed busy for too long (another copy of MLOps "
                             "Career Tracker is saving); the change was not saved. Try again.")
@@ -75,6 +79,17 @@ def translate(exc: BaseException, path: Path | str = "") -> DatabaseError | None
             f"the database file is damaged{where}; restart MLOps Career Tracker to put it "
             "aside and restore the newest backup.", path=str(path))
     return None
+
+
+def _nearly_full(path: Path) -> bool:
+    """Less than 256 KiB free where ``path`` lives (SQLite reports some ENOSPC as I/O)."""
+    import shutil
+
+    folder = path if path.is_dir() else path.parent
+    try:
+        return shutil.disk_usage(folder).free < 256 * 1024
+    except OSError:
+        return False
 
 
 def has_sqlite_header(path: Path) -> bool:
