@@ -43,12 +43,20 @@ def test_models_match_the_migrated_schema(store: Store):
 
 
 def test_every_migration_has_an_upgrade_test():
-    """Each revision after the first needs a populated-fixture upgrade test named for it."""
+    """Each revision after the first needs a populated-fixture upgrade test named for it.
+    Each released schema (the first, and every one before the head) needs a populated
+    fixture database ``fixtures/<rev>.sqlite3`` (see fixtures/make_fixture.py) and a test
+    named ``upgrade_from_<rev>`` that upgrades it and checks every row."""
     tests = "".join(p.read_text() for p in Path(__file__).parent.glob("test_*.py"))
     tests += "".join(p.read_text() for p in
                      (Path(__file__).parent.parent / "reliability").glob("test_*.py"))
     for rev in dbengine.SCHEMA_REVISIONS[1:]:
         assert f"upgrade_from_{rev}" in tests, f"no upgrade test for migration {rev}"
+    released = set(dbengine.SCHEMA_REVISIONS[:-1]) | {dbengine.SCHEMA_REVISIONS[0]}
+    fixtures = Path(__file__).parent / "fixtures"
+    for rev in sorted(released):
+        assert (fixtures / f"{rev}.sqlite3").is_file(), f"no fixture database for {rev}"
+        assert f"upgrade_from_{rev}" in tests, f"no upgrade test from the {rev} schema"
 
 
 def test_newer_database_is_refused_and_untouched(tmp_path: Path, tiny_default):
