@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, ev: QEvent) -> None:
         # the system scheme can switch under "System": keep the sidebar icons legible
-        if ev.type() == QEvent.Type.PaletteChange:
+        if ev.type() == QEvent.Type.PaletteChange and hasattr(self, "sidebar"):
             self._tint_icons()
         super().changeEvent(ev)
 

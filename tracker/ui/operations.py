@@ -64,8 +64,11 @@ def perform(ctx: AppContext, op: Operation) -> bool:
     except (TrackerError, OSError) as exc:
         ctx.error.emit(str(exc))
         return False
+    # Read what we need first: push() may merge ``op`` into the previous command and
+    # delete it (QUndoCommand.mergeWith), after which its C++ side is gone.
+    kinds, text = op.kinds, op.text()
     ctx.undo_stack.push(op)
-    ctx.notify(*op.kinds, message=op.text() + " (saved)")
+    ctx.notify(*kinds, message=text + " (saved)")
     return True
 
 

@@ -209,8 +209,8 @@ class DashboardPage(Page):
         self.study_card = Card("Study activity")
         self.streak_label = label("", point_delta=2, bold=True)
         self.heatmap = StudyHeatmap()
-        self.heat_note = label(f"A day counts when you finish a milestone or log at least "
-                               f"15 minutes of study.", role="muted", wrap=True)
+        self.heat_note = label("A day counts when you finish a milestone or log at least "
+                               "15 minutes of study.", role="muted", wrap=True)
         self.study_card.body.addWidget(self.streak_label)
         self.study_card.body.addWidget(self.heatmap)
         self.study_card.body.addWidget(self.heat_note)

@@ -50,7 +50,6 @@ from PySide6.QtWidgets import (
 
 from tracker import readiness as rd
 from tracker import validation as v
-from tracker.db.errors import TrackerError
 from tracker.db.types import Evidence, Review
 from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
@@ -68,7 +67,6 @@ from tracker.ui.models.skill_tree import (
     KindRole,
     MilestoneFilterProxy,
     SkillTreeModel,
-    StateRole,
     review_icon,
     state_icon,
 )
@@ -805,25 +803,8 @@ class SkillsPage(Page):
         return False
 
     def _save_note_op(self, mid: str, text: str) -> bool:
-        """One undo step per stretch of editing a note: when the newest command on the stack
-        is an edit of this same note, extend it instead of pushing a new one.
-
-        (This is the merge SetNote.mergeWith describes, done here because ``perform`` reads
-        the command after QUndoStack has deleted it as merged.)"""
-        stack = self.ctx.undo_stack
-        top = stack.command(stack.index() - 1) if stack.index() > 0 else None
-        if (isinstance(top, SetNote) and top.milestone == mid
-                and stack.index() == stack.count() and not self.ctx.read_only):
-            before = top.note
-            top.note = text
-            try:
-                top.apply()
-            except TrackerError as exc:
-                top.note = before
-                self.ctx.error.emit(str(exc))
-                return False
-            self.ctx.notify(*top.kinds, message=top.text() + " (saved)")
-            return True
+        """Save through SetNote; consecutive edits of one note merge into one undo step
+        (SetNote.mergeWith)."""
         return perform(self.ctx, SetNote(self.ctx, mid, text))
 
     def eventFilter(self, obj, event) -> bool:
