@@ -24,12 +24,14 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def count_keys(canonical: str) -> int:
-    """How many object keys a canonical JSON text holds: every key is followed by ``":``,
-    and inside strings a quote is always escaped (``\\"``) once escaped backslashes
-    (``\\\\``) are set aside. Used to detect duplicate keys without a parse hook."""
-    text = canonical.replace("\\\\", "") if "\\" in canonical else canonical
-    return text.count('":') - text.count('\\":')
+def count_keys(text: str) -> int:
+    """How many object keys a JSON text holds: its colons outside strings. Escaped
+    backslashes, then escaped quotes, are set aside; every quote left opens or closes a
+    string, so the even pieces between quotes are the structure. Used to detect duplicate
+    keys (the parsed value has fewer) without a per-object parse hook."""
+    if "\\" in text:
+        text = text.replace("\\\\", "").replace('\\"', "")
+    return "".join(text.split('"')[::2]).count(":")
 
 
 def canonical_pieces(document: Mapping[str, Any], *,
