@@ -9,6 +9,7 @@ changing the saved settings (handy for screenshots).
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -45,7 +46,34 @@ def run_gui(data_dir: str | None = None) -> int:
 
     win = MainWindow(store)
     win.show()
+    if os.environ.get("MLOPS_TRACKER_EXIT_WHEN_READY"):
+        _report_ready_and_quit(app, win)
     try:
         return app.exec()
     finally:
         store.close()
+
+
+def _report_ready_and_quit(app, win) -> None:
+    """For the benchmark: once the window is shown, populated and painted, print one line
+    (``READY``; with MLOPS_TRACKER_VISIT_PAGES=1 after visiting every page, plus the peak
+    resident memory) and quit."""
+    from PySide6.QtCore import QTimer
+
+    def ready() -> None:
+        extra = ""
+        if os.environ.get("MLOPS_TRACKER_VISIT_PAGES"):
+            from tracker.ui.mainwindow import PAGE_KEYS
+
+            for key in PAGE_KEYS:
+                win.show_page(key)
+                win.repaint()
+                app.processEvents()
+            import resource
+
+            rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            extra = f" rss_mb={rss_kb / 1024:.1f}"
+        print("READY" + extra, flush=True)
+        app.quit()
+
+    QTimer.singleShot(0, ready)
