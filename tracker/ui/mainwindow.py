@@ -242,6 +242,9 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
+        from tracker.ui.exchange_actions import install_file_menu
+
+        install_file_menu(self, file_menu)  # export, restore, review mode, cohort: above Quit
 
         edit = bar.addMenu("&Edit")
         self.undo_action = self.ctx.undo_stack.createUndoAction(self, "&Undo")
