@@ -1,0 +1,214 @@
+"""A read-only Store over a progress file, so review mode reuses the app's pages.
+
+:class:`FileStore` offers the read methods the pages call on a :class:`~tracker.db.store.Store`
+(``curriculum()``, ``states()``, ``progress()``, ``reviews()``, ``history(since)``, ...),
+answered from a :class:`~tracker.exchange.progress.ProgressReading`. Every write method
+raises ``InputError`` saying this is a read-only review, so nothing a page tries can change
+the file or the mentor's own data.
+
+It also holds the review being written: the mentor's verdicts, kept in memory until they are
+exported as a review file. ``reviews()`` shows them over the verdicts the file already carries,
+so the Skills tree, the detail pane and the Levels gaps display them like imported ones.
+
+Pure Python (no Qt, no database). The reading is immutable; the verdicts are changed on the
+GUI thread only (by the review window's undo commands).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from tracker import readiness as rd
+from tracker.curriculum.model import Curriculum
+from tracker.db.errors import InputError
+from tracker.db.types import (
+    Certification,
+    Evidence,
+    Profile,
+    ProgressEntry,
+    Review,
+    Snapshot,
+    StudySession,
+)
+from tracker.exchange.progress import ProgressReading
+from tracker.readiness import StateChange
+
+READ_ONLY_MESSAGE = ("This is a read-only review of someone else's progress: "
+                     "nothing in it can be changed.")
+
+
+def _parse(ts: str) -> datetime:
+    return datetime.fromisoformat(ts.replace("Z", "+00:00"))
+
+
+def _utc(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class FileStore:
+    """Read-only, Store-shaped access to one progress file.
+
+    ``folder`` is the viewing app's data folder: only the window settings (theme) are read
+    from there; nothing is written to the database in it.
+    """
+
+    read_only = True
+
+    def __init__(self, reading: ProgressReading, *, folder: str | Path,
+                 path: str | Path | None = None):
+        self.reading = reading
+        self.folder = Path(folder)
+        self.source_path = Path(path) if path is not None else None
+        snap = reading.to_snapshot()
+        cur = reading.curriculum
+        self._profile = snap.profile
+        self._progress = {k: e for k, e in snap.progress.items() if k in cur.milestone_by_id}
+        # Ids as the Store would give them (pages key rows by id); sorted as the Store does.
+        certs = [replace(c, id=i) for i, c in enumerate(snap.certifications, 1)]
+        self._certs = sorted(sorted(certs, key=lambda c: c.id), key=lambda c: c.earned,
+                             reverse=True)
+        sessions = [replace(s, id=i) for i, s in enumerate(snap.study_sessions, 1)]
+        self._sessions = sorted(sessions, key=lambda s: (s.day, s.id), reverse=True)
+        n = 0
+        self._evidence: list[Evidence] = []
+        for mid, items in snap.evidence.items():
+            for e in items:
+                n += 1
+                self._evidence.append(replace(e, id=n))
+        self._file_reviews = snap.reviews
+        # The file keeps each milestone's latest change only: that is the history we have.
+        # Kept with UTC ISO strings, compared as strings like the Store's queries do.
+        changes = sorted(
+            (StateChange(mid, e.state, rd.TODO, _parse(e.updated_at))
+             for mid, e in self._progress.items() if e.state != rd.TODO and e.updated_at),
+            key=lambda ch: ch.at)
+        self._history = [(_utc(ch.at), ch) for ch in changes]
+        self._verdicts: dict[str, Review] = {}
+
+    # ------------------------------------------------------------------ the review
+    def verdicts(self) -> dict[str, Review]:
+        """The mentor's verdicts in this session (milestone id -> Review), in milestone order."""
+        order = {m.id: i for i, m in enumerate(self.reading.curriculum.milestones)}
+        return {k: self._verdicts[k] for k in sorted(self._verdicts, key=order.__getitem__)}
+
+    def verdict(self, milestone: str) -> Review | None:
+        return self._verdicts.get(milestone)
+
+    def set_verdict(self, milestone: str, review: Review | None) -> Review | None:
+        """Set (or, with None, remove) the mentor's verdict on a milestone; returns the
+        previous one. Only milestones of the file's curriculum can be reviewed."""
+        if milestone not in self.reading.curriculum.milestone_by_id:
+            raise InputError(f"milestone {milestone!r} is not in this file's curriculum")
+        if review is not None and review.verdict not in ("verified", "needs-work"):
+            raise InputError(f"unknown verdict {review.verdict!r}")
+        before = self._verdicts.get(milestone)
+        if review is None:
+            self._verdicts.pop(milestone, None)
+        else:
+            self._verdicts[milestone] = review
+        return before
+
+    # ------------------------------------------------------------------ reads (Store API)
+    def curriculum(self) -> Curriculum:
+        return self.reading.curriculum
+
+    def retired_milestones(self) -> list[tuple[str, str]]:
+        return []
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        cur = self.reading.curriculum
+        return {"curriculum_id": cur.id, "curriculum_version": cur.version,
+                "curriculum_title": cur.title, "curriculum_hash": cur.content_hash
+                }.get(key, default)
+
+    def profile(self) -> Profile:
+        return self._profile
+
+    def progress(self) -> dict[str, ProgressEntry]:
+        return dict(self._progress)
+
+    def states(self) -> dict[str, str]:
+        return dict(self.reading.states)
+
+    def history(self, since: str | None = None) -> list[StateChange]:
+        return [ch for at, ch in self._history if not since or at >= since]
+
+    def done_days(self, since: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for at, ch in self._history:
+            if at >= since and ch.state == rd.DONE:
+                out[at[:10]] = out.get(at[:10], 0) + 1
+        return out
+
+    def evidence(self, milestone: str | None = None) -> list[Evidence]:
+        return [e for e in self._evidence if milestone is None or e.milestone == milestone]
+
+    def certifications(self) -> list[Certification]:
+        return list(self._certs)
+
+    def study_sessions(self, since_day: str | None = None) -> list[StudySession]:
+        return [s for s in self._sessions if not since_day or s.day >= since_day]
+
+    def study_minutes_by_day(self, since_day: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for s in self._sessions:
+            if s.day >= since_day:
+                out[s.day] = out.get(s.day, 0) + s.minutes
+        return out
+
+    def reviews(self) -> dict[str, Review]:
+        """The file's own verdicts, with this session's verdicts over them."""
+        out = dict(self._file_reviews)
+        out.update(self._verdicts)
+        return out
+
+    def now(self) -> str:
+        """The export instant: review mode shows the learner as they were then."""
+        return self.reading.exported_at
+
+    def data_version(self) -> tuple[int, str]:
+        return 0, self.reading.digest
+
+    def snapshot(self, *, with_history: bool = True) -> Snapshot:
+        return Snapshot(curriculum=self.reading.curriculum, profile=self._profile,
+                        progress=dict(self._progress), certifications=tuple(self._certs),
+                        study_sessions=tuple(self._sessions), reviews=self.reviews(),
+                        evidence={m: tuple(self.evidence(m))
+                                  for m in {e.milestone for e in self._evidence}},
+                        history=tuple(self.history()) if with_history else ())
+
+    def counts(self) -> dict[str, int]:
+        return {"progress_events": len(self._history), "certifications": len(self._certs),
+                "study_sessions": len(self._sessions), "reviews": len(self.reviews()),
+                "done": sum(1 for s in self.reading.states.values() if s == rd.DONE)}
+
+    @staticmethod
+    def validate_certification(c: Any) -> Any:
+        from tracker.db.store import Store
+
+        return Store.validate_certification(c)
+
+    def close(self) -> None:
+        pass
+
+    # ------------------------------------------------------------------ writes: refused
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> NoReturn:
+        raise InputError(READ_ONLY_MESSAGE)
+
+    set_states = set_note = set_profile = restore_profile = _refuse
+    add_evidence = remove_evidence = restore_evidence = _refuse
+    add_certification = update_certification = delete_certification = _refuse
+    restore_certification = _refuse
+    add_study_session = delete_study_session = restore_study_session = _refuse
+    add_reviews = replace_all = _refuse
+    ensure_curriculum = sync_curriculum = use_pack = use_default_pack = _refuse
+
+
+def review_items(verdicts: Mapping[str, Review] | Iterable[Review]) -> list[tuple[str, str, str]]:
+    """(milestone, verdict, comment) triples for ``build_review_document``."""
+    items = verdicts.values() if isinstance(verdicts, Mapping) else verdicts
+    return [(r.milestone, r.verdict, r.comment) for r in items]

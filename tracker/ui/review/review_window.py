@@ -1,0 +1,805 @@
+"""Review mode: a learner's progress file in the app's own pages, read-only, for a mentor.
+
+:class:`ReviewWindow` is the main window shell (``MainWindow``: sidebar, lazily built pages,
+Edit > Undo/Redo, themes) run on a :class:`FileStore` with ``ctx.read_only`` set, so every
+page is reused as it is and every change a page attempts is refused with a read-only
+message. Around it:
+
+- a banner: whose progress, when it was exported, integrity (a modified file is a warning)
+  and how the file's curriculum differs from the local one;
+- a "Mentor review" panel (dock): mark the milestone selected on the Skills page verified or
+  needs-work with a comment. Verdicts live in memory as undoable commands on the window's
+  undo stack and show in the Skills tree, its detail pane and the Levels gaps (the FileStore
+  serves them through ``reviews()``);
+- File > Export Review File… writes ``*.mlops-review.json`` (atomically, in a worker);
+  File > Compare with an Earlier File… shows what changed between two exports.
+
+Every string from the file is shown as plain text. GUI thread only; file reads and writes run
+in workers through ``ctx.run_in_worker``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPalette, QUndoCommand
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker import APP_NAME
+from tracker import readiness as rd
+from tracker.db.types import Review
+from tracker.exchange.progress import ProgressReading
+from tracker.ui import theme
+from tracker.ui.context import Kinds
+from tracker.ui.exchange_actions import (
+    HTML_FILTER,
+    PDF_FILTER,
+    PROGRESS_FILTER,
+    last_folder,
+    message,
+    one_line,
+    plural,
+    remember_folder,
+    report_format,
+    with_suffix,
+    write_report,
+)
+from tracker.ui.mainwindow import MainWindow
+from tracker.ui.review.file_store import FileStore, review_items
+from tracker.ui.widgets import heading, label
+
+VERDICTS = {"verified": "Verified", "needs-work": "Needs work"}
+STATE_WORDS = {rd.DONE: "done", rd.LEARNING: "learning", rd.TODO: "to do"}
+REVIEW_SUFFIX = ".mlops-review.json"
+REVIEW_FILTER = "MLOps review files (*.mlops-review.json);;All files (*)"
+
+
+def _when(ts: str) -> str:
+    """``2024-05-01T10:20:30.123Z`` -> ``2024-05-01 10:20 UTC`` (offsets kept as given)."""
+    if len(ts) < 16:
+        return ts
+    zone = "UTC" if ts.endswith("Z") else ts[19:].lstrip(".0123456789")
+    return f"{ts[:10]} {ts[11:16]} {zone}".strip()
+
+
+# ---------------------------------------------------------------------------- undo
+class SetVerdict(QUndoCommand):
+    """Set or remove the mentor's verdict on one milestone (in memory; one undo step)."""
+
+    def __init__(self, window: "ReviewWindow", milestone: str, review: Review | None,
+                 text: str):
+        super().__init__(text)
+        self.window = window
+        self.milestone = milestone
+        self.review = review
+        self.before: Review | None = None
+        self._first = True
+
+    def redo(self) -> None:
+        before = self.window.file_store.set_verdict(self.milestone, self.review)
+        if self._first:
+            self.before, self._first = before, False
+        self.window.ctx.notify(Kinds.REVIEWS, message=self.text())
+
+    def undo(self) -> None:
+        self.window.file_store.set_verdict(self.milestone, self.before)
+        self.window.ctx.notify(Kinds.REVIEWS, message="Undone: " + self.text())
+
+
+# ---------------------------------------------------------------------------- banner
+class ReviewBanner(QFrame):
+    """Whose progress, when exported, integrity, curriculum differences (plain text)."""
+
+    def __init__(self, reading: ProgressReading, local_curriculum: Any = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("reviewBanner")
+        self._painting = True
+        self.modified = reading.integrity != "ok"
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(theme.MARGIN, 10, theme.MARGIN, 10)
+        lay.setSpacing(12)
+        self.icon = QLabel()
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        std = QStyle.StandardPixmap.SP_MessageBoxWarning if self.modified else \
+            QStyle.StandardPixmap.SP_FileDialogInfoView
+        self.icon.setPixmap(self.style().standardIcon(std).pixmap(QSize(32, 32)))
+        lay.addWidget(self.icon)
+        col = QVBoxLayout()
+        col.setSpacing(3)
+        lay.addLayout(col, 1)
+
+        doc = reading.document
+        name = doc.learner.name or "(no name)"
+        cur = reading.curriculum
+        self.learner_label = label(f"Review of {name}", point_delta=3, bold=True,
+                                   selectable=True)
+        self.learner_label.setAccessibleName("Learner")
+        target = cur.level_by_id.get(doc.learner.target_level or "")
+        current = cur.level_by_id.get(reading.current_level or "")
+        self.exported_label = label(
+            f"Exported {_when(reading.exported_at)} · current level: "
+            f"{current.title if current else 'none yet'} · target: "
+            f"{target.title if target else 'not set'} · read-only", wrap=True, selectable=True)
+        self.exported_label.setAccessibleName("Export")
+        if self.modified:
+            text = ("⚠ Integrity: modified. This file was changed after it was exported, so "
+                    "it may not be what the learner's app recorded.")
+        else:
+            text = "✓ Integrity: ok (unchanged since it was exported)"
+        self.integrity_label = label(text, wrap=True, bold=self.modified)
+        self.integrity_label.setAccessibleName("Integrity")
+        self.curriculum_label = label(self.curriculum_text(reading, local_curriculum),
+                                      wrap=True, selectable=True)
+        self.curriculum_label.setAccessibleName("Curriculum")
+        for w in (self.learner_label, self.exported_label, self.integrity_label,
+                  self.curriculum_label):
+            col.addWidget(w)
+        source = label(f"File: {reading.source}", role="muted", selectable=True)
+        source.setToolTip(reading.source)
+        self.source_label = source
+        col.addWidget(source)
+        self._paint()
+        self._painting = False
+
+    @staticmethod
+    def curriculum_text(reading: ProgressReading, local: Any) -> str:
+        cur = reading.curriculum
+        own = f"{cur.title or cur.id} {cur.version}".strip()
+        parts = []
+        if local is None:
+            parts.append(f"Curriculum: {own} (embedded in the file)")
+        else:
+            from tracker.exchange.compare import curriculum_differences
+
+            diff = curriculum_differences(cur, local)
+            theirs = f"{diff['local']['id']} {diff['local']['version']}"
+            mine = f"{diff['file']['id']} {diff['file']['version']}"
+            if diff["same"] or (mine == theirs and not diff["only_in_file"]
+                                and not diff["only_local"]):
+                parts.append(f"Curriculum: {own}, the same version as yours")
+            else:
+                extra = []
+                if diff["only_in_file"]:
+                    extra.append(f"{plural(len(diff['only_in_file']), 'milestone')} only in "
+                                 "the file")
+                if diff["only_local"]:
+                    extra.append(f"{plural(len(diff['only_local']), 'milestone')} only in "
+                                 "yours")
+                parts.append(f"Curriculum: the file uses {mine}, you use {theirs}"
+                             + (f" ({', '.join(extra)})" if extra else
+                                " (same milestones, different content)")
+                             + ". Numbers are computed with the file's curriculum.")
+        if reading.unknown_milestones:
+            parts.append(f"{plural(len(reading.unknown_milestones), 'milestone id')} in the "
+                         "file are not in its curriculum and were ignored.")
+        return " ".join(parts)
+
+    def _paint(self) -> None:
+        pal = self.palette()
+        base = pal.color(QPalette.ColorRole.Window)
+        tint = theme.warning(pal) if self.modified else theme.accent(pal)
+        mix = 0.16 if self.modified else 0.08
+        bg = base.red() + (tint.red() - base.red()) * mix, \
+            base.green() + (tint.green() - base.green()) * mix, \
+            base.blue() + (tint.blue() - base.blue()) * mix
+        self.setStyleSheet(
+            f"QFrame#reviewBanner {{ background: rgb({int(bg[0])},{int(bg[1])},{int(bg[2])});"
+            f" border-bottom: 1px solid {tint.name()}; }}"
+            "QFrame#reviewBanner QLabel { background: transparent; }")
+        if self.modified:
+            self.integrity_label.setStyleSheet(f"color: {theme.warning(pal).name()};")
+        else:
+            self.integrity_label.setStyleSheet(f"color: {theme.success(pal).name()};")
+
+    def changeEvent(self, ev) -> None:
+        super().changeEvent(ev)
+        # A theme switch: repaint the tint (setStyleSheet itself sends change events).
+        if ev.type() == ev.Type.PaletteChange and hasattr(self, "integrity_label") \
+                and not self._painting:
+            self._painting = True
+            try:
+                self._paint()
+            finally:
+                self._painting = False
+
+
+# ---------------------------------------------------------------------------- verdict panel
+class VerdictPanel(QWidget):
+    """Mark the selected milestone; list this review's verdicts."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 8, 12, 12)
+        lay.setSpacing(8)
+
+        row = QHBoxLayout()
+        who = label("Reviewer:")
+        self.reviewer_edit = QLineEdit()
+        self.reviewer_edit.setAccessibleName("Reviewer name")
+        self.reviewer_edit.setPlaceholderText("Your name (goes in the review file)")
+        self.reviewer_edit.setMaxLength(200)
+        who.setBuddy(self.reviewer_edit)
+        row.addWidget(who)
+        row.addWidget(self.reviewer_edit, 1)
+        lay.addLayout(row)
+
+        self.milestone_title = label("", wrap=True, bold=True, selectable=True)
+        self.milestone_title.setAccessibleName("Milestone under review")
+        self.milestone_meta = label("", role="muted", wrap=True)
+        self.existing = label("", wrap=True)
+        self.existing.setAccessibleName("Verdict")
+        lay.addWidget(self.milestone_title)
+        lay.addWidget(self.milestone_meta)
+        lay.addWidget(self.existing)
+
+        self.comment_edit = QPlainTextEdit()
+        self.comment_edit.setAccessibleName("Comment")
+        self.comment_edit.setPlaceholderText("Comment for the learner (optional)")
+        self.comment_edit.setTabChangesFocus(True)
+        self.comment_edit.setMaximumHeight(110)
+        lay.addWidget(self.comment_edit)
+
+        buttons = QHBoxLayout()
+        self.verified_button = QPushButton("Verified")
+        self.verified_button.setToolTip("Mark the milestone verified, with the comment")
+        self.needs_work_button = QPushButton("Needs work")
+        self.needs_work_button.setToolTip("Mark the milestone as needing work, with the comment")
+        self.clear_button = QPushButton("Remove")
+        self.clear_button.setToolTip("Remove your verdict on this milestone")
+        for b in (self.verified_button, self.needs_work_button, self.clear_button):
+            buttons.addWidget(b)
+        lay.addLayout(buttons)
+
+        self.list_heading = heading("Verdicts in this review", 0)
+        lay.addWidget(self.list_heading)
+        self.verdict_list = QTreeWidget()
+        self.verdict_list.setAccessibleName("Verdicts in this review")
+        self.verdict_list.setColumnCount(3)
+        self.verdict_list.setHeaderLabels(["Milestone", "Verdict", "Comment"])
+        self.verdict_list.setRootIsDecorated(False)
+        self.verdict_list.setUniformRowHeights(True)
+        self.verdict_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.verdict_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        head = self.verdict_list.header()
+        head.setStretchLastSection(True)
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.verdict_list.setColumnWidth(0, 150)
+        self.verdict_list.setColumnWidth(1, 80)
+        lay.addWidget(self.verdict_list, 1)
+        self.empty_hint = label("Select a milestone on the Skills page (or a gap on the "
+                                "Levels page), then mark it verified or needs work.",
+                                role="muted", wrap=True)
+        lay.addWidget(self.empty_hint)
+
+        self.export_button = QPushButton("Export Review File…")
+        self.export_button.setDefault(False)
+        self.compare_button = QPushButton("Compare with an Earlier File…")
+        lay.addWidget(self.export_button)
+        lay.addWidget(self.compare_button)
+
+
+# ---------------------------------------------------------------------------- compare
+class CompareDialog(QDialog):
+    """What changed between two exports of one learner (``compare()``), as a plain table."""
+
+    def __init__(self, changes: dict[str, Any], curriculum: Any, older: str, newer: str,
+                 parent: QWidget | None = None, note: str = ""):
+        super().__init__(parent)
+        self.changes = changes
+        self.setWindowTitle(f"{APP_NAME} — Changes since {changes['since'][:10]}")
+        self.resize(720, 560)
+        lay = QVBoxLayout(self)
+        summary = (f"From {older} (exported {_when(changes['since'])}) to {newer} "
+                   f"(exported {_when(changes['until'])}).")
+        if note:
+            summary += " " + note
+        self.summary = label(summary, wrap=True, selectable=True)
+        lay.addWidget(self.summary)
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName("Changes")
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels(["Change", "Detail"])
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.setColumnWidth(0, 380)
+        lay.addWidget(self.tree, 1)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        box.rejected.connect(self.reject)
+        box.accepted.connect(self.accept)
+        lay.addWidget(box)
+        self._fill(curriculum)
+
+    def _fill(self, cur: Any) -> None:
+        ch = self.changes
+        levels = cur.level_by_id
+
+        def title(mid: str) -> tuple[str, str]:
+            m = cur.milestone_by_id.get(mid)
+            if m is None:
+                return mid, ""
+            lv = levels.get(m.level)
+            return m.title, (lv.title if lv else m.level) + (" · core" if m.core else "")
+
+        def section(text: str, detail: str = "") -> QTreeWidgetItem:
+            item = QTreeWidgetItem([text, detail])
+            f = item.font(0)
+            f.setBold(True)
+            item.setFont(0, f)
+            self.tree.addTopLevelItem(item)
+            return item
+
+        def level_title(lid: str | None) -> str:
+            return levels[lid].title if lid in levels else "none yet"
+
+        before, after = ch["current_level"]["before"], ch["current_level"]["after"]
+        section("Current level", f"{level_title(before)} → {level_title(after)}"
+                if before != after else f"{level_title(after)} (unchanged)")
+        for key, name in (("newly_done", "Newly done"), ("reverted", "No longer done")):
+            ids = ch[key]
+            top = section(f"{name} ({len(ids)})", "" if ids else "none")
+            for mid in ids:
+                QTreeWidgetItem(top, list(title(mid)))
+        top = section("Readiness per level")
+        for lv in ch["readiness"]:
+            mark = lambda r: " ✓ ready" if r else ""  # noqa: E731
+            old = "—" if lv["before"] is None else f"{lv['before']:.1f}%{mark(lv['ready_before'])}"
+            new = f"{lv['after']:.1f}%{mark(lv['ready_after'])}"
+            change = "" if lv["change"] is None else f" ({lv['change']:+.1f})"
+            QTreeWidgetItem(top, [level_title(lv["level"]), f"{old} → {new}{change}"])
+        certs = ch["certifications"]
+        top = section(f"New certifications ({len(certs['new'])})", "" if certs["new"] else "none")
+        for c in certs["new"]:
+            QTreeWidgetItem(top, [c["name"], f"{c['issuer']}, earned {c['earned']}"
+                                  + (f", expires {c['expires']}" if c["expires"] else "")])
+        top = section(f"Expired certifications ({len(certs['expired'])})",
+                      "" if certs["expired"] else "none")
+        for c in certs["expired"]:
+            QTreeWidgetItem(top, [c["name"], f"{c['issuer']}, expired {c['expires']}"])
+        study = ch["study"]
+        h, m = divmod(study["minutes"], 60)
+        section("Study time in between",
+                f"{h} h {m:02d} min in {plural(study['sessions'], 'session')}" if h else
+                f"{m} min in {plural(study['sessions'], 'session')}")
+        self.tree.expandAll()
+
+    def text(self) -> str:
+        """Everything shown, as plain text (for tests and copying)."""
+        lines = [self.summary.text()]
+
+        def walk(item: QTreeWidgetItem, depth: int) -> None:
+            lines.append("  " * depth + " — ".join(x for x in (item.text(0), item.text(1)) if x))
+            for i in range(item.childCount()):
+                walk(item.child(i), depth + 1)
+
+        for i in range(self.tree.topLevelItemCount()):
+            walk(self.tree.topLevelItem(i), 0)
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- the window
+class ReviewWindow(MainWindow):
+    """A progress file opened read-only, with the mentor's review panel.
+
+    ``settings_folder`` is the viewing app's data folder (theme only; this window never
+    writes the main window's remembered geometry or page). ``local_curriculum`` is compared
+    with the file's in the banner. ``opener`` (the main window's ExchangeActions) opens
+    further files and cohorts.
+    """
+
+    review_mode = True
+    finished = Signal(str)
+
+    def __init__(self, reading: ProgressReading, *, settings_folder: str | Path,
+                 path: str | Path | None = None, local_curriculum: Any = None,
+                 opener: Any = None, reviewer: str | None = None):
+        self.reading = reading
+        self.local_curriculum = local_curriculum
+        self.opener = opener
+        self.file_store = FileStore(reading, folder=settings_folder, path=path)
+        self._skills_hooked = False
+        self._discard_ok = False
+        self.current_milestone: str | None = None
+        self.last_dialog: QDialog | None = None
+        self.discard_box: QMessageBox | None = None
+        super().__init__(self.file_store, welcome=False, page="dashboard")
+        self.ctx.read_only = True
+        # Review windows come and go: the main window's remembered page stays its own.
+        self._remember_page = False
+
+        self.banner = ReviewBanner(reading, local_curriculum)
+        shell = self.takeCentralWidget()
+        central = QWidget()
+        col = QVBoxLayout(central)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        col.addWidget(self.banner)
+        col.addWidget(shell, 1)
+        self.setCentralWidget(central)
+
+        self.panel = VerdictPanel()
+        if reviewer is None and opener is not None:
+            store = opener.ctx.store
+            reviewer = "" if getattr(store, "read_only", False) else store.profile().name
+        self.panel.reviewer_edit.setText(reviewer or "")
+        self.dock = QDockWidget("Mentor review", self)
+        self.dock.setObjectName("verdictDock")
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.dock.setWidget(self.panel)
+        self.dock.setMinimumWidth(300)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.resizeDocks([self.dock], [330], Qt.Orientation.Horizontal)
+
+        self._build_review_menu()
+        self.profile_action.setVisible(False)  # the profile is the learner's
+        self._connect_panel()
+        self.ctx.changed.connect(self._on_review_changed)
+        self._show_milestone(None)
+        self._fill_verdicts()
+        self._update_title()
+        self.statusBar().showMessage(
+            "Read-only review: mark milestones in the Mentor review panel, then "
+            "File > Export Review File…", 15000)
+        if "skills" in self.built_pages():
+            self._hook_skills(self.built_pages()["skills"])
+
+    # ------------------------------------------------------------------ shell overrides
+    def _update_title(self) -> None:
+        reading = getattr(self, "reading", None)
+        name = (reading.learner_name if reading is not None else "") or "(no name)"
+        self.setWindowTitle(f"{APP_NAME} — Review of {name}")
+
+    def page(self, key: str):
+        built = super().page(key)
+        if key == "skills" and hasattr(self, "panel"):
+            self._hook_skills(built)
+        return built
+
+    def closeEvent(self, ev) -> None:
+        if (not self._discard_ok and self.file_store.verdicts()
+                and not self.ctx.undo_stack.isClean()):
+            ev.ignore()
+            self._ask_discard()
+            return
+        # Not MainWindow.closeEvent: the main window's geometry and page stay as they are.
+        QMainWindow.closeEvent(self, ev)
+
+    def _ask_discard(self) -> None:
+        n = len(self.file_store.verdicts())
+        box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
+                          f"Your {plural(n, 'verdict')} on {self.reading.learner_name or 'this file'}"
+                          " have not been exported to a review file.",
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText("Close the review and lose them?")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: Any) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Discard:
+                self._discard_ok = True
+                self.close()
+
+        box.buttonClicked.connect(answered)
+        self.discard_box = box
+        box.open()
+
+    # ------------------------------------------------------------------ menus
+    def _build_review_menu(self) -> None:
+        file_menu = self.menuBar().actions()[0].menu()
+        file_menu.clear()
+
+        def act(text: str, slot: Any, tip: str, shortcut: str | None = None) -> QAction:
+            a = QAction(text, self)
+            a.setStatusTip(tip)
+            if shortcut:
+                a.setShortcut(QKeySequence(shortcut))
+            a.triggered.connect(lambda _=False: slot())
+            file_menu.addAction(a)
+            return a
+
+        self.export_review_action = act(
+            "&Export Review File…", self.export_review,
+            "Save your verdicts to a review file for the learner to import", "Ctrl+S")
+        self.compare_action = act(
+            "&Compare with an Earlier File…", self.compare_with,
+            "What changed since an earlier export of the same learner")
+        file_menu.addSeparator()
+        self.export_report_action = act(
+            "Export &Report…", self.export_report,
+            "Save a readable report of this file as HTML or PDF")
+        if self.opener is not None:
+            file_menu.addSeparator()
+            self.open_progress_action = act(
+                "&Open Progress File…", self.opener.open_progress,
+                "Open another learner's progress file", "Ctrl+O")
+            self.open_cohort_action = act(
+                "Open Co&hort Folder…", self.opener.open_cohort,
+                "Compare every learner's progress file in a folder")
+        file_menu.addSeparator()
+        self.quit_action.setText("&Close Review")
+        self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
+        self.quit_action.setMenuRole(QAction.MenuRole.NoRole)
+        file_menu.addAction(self.quit_action)
+
+    # ------------------------------------------------------------------ skills page
+    def _hook_skills(self, skills: Any) -> None:
+        if self._skills_hooked:
+            return
+        self._skills_hooked = True
+        tree = getattr(skills, "tree", None)
+        if tree is not None and tree.selectionModel() is not None:
+            tree.selectionModel().currentRowChanged.connect(
+                lambda *_: self._skills_selection_changed())
+        # Notes and evidence are the learner's: show them, do not offer to edit them.
+        note = getattr(skills, "note_edit", None)
+        if isinstance(note, QPlainTextEdit):
+            note.setReadOnly(True)
+            note.setPlaceholderText("No note from the learner.")
+        for name in ("evidence_edit", "evidence_add", "evidence_remove"):
+            w = getattr(skills, name, None)
+            if isinstance(w, QWidget):
+                w.hide()
+
+    def _skills_selection_changed(self) -> None:
+        skills = self.built_pages().get("skills")
+        if skills is None:
+            return
+        ids = skills.selected_milestones()
+        self._show_milestone(ids[0] if len(ids) == 1 else self.current_milestone
+                             if self.current_milestone in ids else (ids[0] if ids else None))
+
+    # ------------------------------------------------------------------ the panel
+    def _connect_panel(self) -> None:
+        p = self.panel
+        p.verified_button.clicked.connect(lambda: self.mark("verified"))
+        p.needs_work_button.clicked.connect(lambda: self.mark("needs-work"))
+        p.clear_button.clicked.connect(self.clear_verdict)
+        p.export_button.clicked.connect(lambda: self.export_review())
+        p.compare_button.clicked.connect(lambda: self.compare_with())
+        p.verdict_list.itemActivated.connect(self._verdict_activated)
+        p.verdict_list.currentItemChanged.connect(self._verdict_selected)
+
+    def _show_milestone(self, mid: str | None) -> None:
+        p = self.panel
+        cur = self.reading.curriculum
+        m = cur.milestone_by_id.get(mid or "")
+        changed = mid != self.current_milestone
+        self.current_milestone = m.id if m else None
+        for b in (p.verified_button, p.needs_work_button, p.comment_edit):
+            b.setEnabled(m is not None)
+        if m is None:
+            p.milestone_title.setText("No milestone selected")
+            p.milestone_meta.setText("Select a milestone on the Skills page, or a gap on the "
+                                     "Levels page.")
+            p.existing.setText("")
+            p.existing.hide()
+            p.clear_button.setEnabled(False)
+            return
+        lv = cur.level_by_id.get(m.level)
+        state = STATE_WORDS.get(self.reading.states.get(m.id, rd.TODO), "to do")
+        p.milestone_title.setText(m.title)
+        p.milestone_meta.setText(f"{lv.title if lv else m.level}"
+                                 f"{' · core' if m.core else ''} · the learner marked it "
+                                 f"{state}")
+        mine = self.file_store.verdict(m.id)
+        earlier = self.file_store.reviews().get(m.id) if mine is None else None
+        if mine is not None:
+            p.existing.setText(f"Your verdict: {VERDICTS[mine.verdict]}")
+        elif earlier is not None:
+            by = f" by {earlier.reviewer}" if earlier.reviewer else ""
+            p.existing.setText(f"Earlier verdict{by}: {VERDICTS.get(earlier.verdict, '')}"
+                               + (f" ({earlier.comment})" if earlier.comment else ""))
+        else:
+            p.existing.setText("No verdict yet")
+        p.existing.show()
+        p.clear_button.setEnabled(mine is not None)
+        if changed:
+            p.comment_edit.setPlainText(mine.comment if mine else "")
+
+    def _fill_verdicts(self) -> None:
+        p = self.panel
+        cur = self.reading.curriculum
+        verdicts = self.file_store.verdicts()
+        p.verdict_list.blockSignals(True)
+        p.verdict_list.clear()
+        for mid, r in verdicts.items():
+            m = cur.milestone_by_id.get(mid)
+            item = QTreeWidgetItem([m.title if m else mid, VERDICTS[r.verdict],
+                                    " ".join(r.comment.split())])
+            item.setData(0, Qt.ItemDataRole.UserRole, mid)
+            item.setToolTip(0, "")
+            p.verdict_list.addTopLevelItem(item)
+            if mid == self.current_milestone:
+                p.verdict_list.setCurrentItem(item)
+        p.verdict_list.blockSignals(False)
+        p.list_heading.setText(f"Verdicts in this review ({len(verdicts)})")
+        p.empty_hint.setVisible(not verdicts)
+        p.export_button.setEnabled(bool(verdicts))
+
+    def _on_review_changed(self, kinds: frozenset[str]) -> None:
+        if Kinds.REVIEWS in kinds:
+            self._fill_verdicts()
+            keep = self.current_milestone
+            self.current_milestone = keep  # keep the comment being typed
+            self._show_milestone(keep)
+
+    def _verdict_selected(self, item: QTreeWidgetItem | None, _prev: Any = None) -> None:
+        if item is not None:
+            self._show_milestone(item.data(0, Qt.ItemDataRole.UserRole))
+
+    def _verdict_activated(self, item: QTreeWidgetItem, _col: int = 0) -> None:
+        self.navigate("skills", item.data(0, Qt.ItemDataRole.UserRole))
+
+    def mark(self, verdict: str, milestone: str | None = None,
+             comment: str | None = None) -> bool:
+        """Give ``verdict`` to the milestone (default: the selected one); one undo step."""
+        from tracker.exchange.models import MAX_TEXT
+        from tracker.exchange.progress import iso_now
+
+        mid = milestone or self.current_milestone
+        m = self.reading.curriculum.milestone_by_id.get(mid or "")
+        if m is None:
+            self.statusBar().showMessage("Select a milestone first", 6000)
+            return False
+        text = self.panel.comment_edit.toPlainText() if comment is None else comment
+        text = text.strip()
+        if len(text) > MAX_TEXT:
+            self.show_error(f"The comment is too long ({len(text):,} characters; at most "
+                            f"{MAX_TEXT:,}).")
+            return False
+        review = Review(m.id, verdict, text, self.panel.reviewer_edit.text().strip(),
+                        iso_now())
+        if milestone is not None:
+            self.current_milestone = m.id
+        self.ctx.undo_stack.push(SetVerdict(
+            self, m.id, review, f"Mark “{m.title[:40]}” {VERDICTS[verdict].lower()}"))
+        return True
+
+    def clear_verdict(self, milestone: str | None = None) -> bool:
+        mid = milestone or self.current_milestone
+        if mid is None or self.file_store.verdict(mid) is None:
+            return False
+        m = self.reading.curriculum.milestone_by_id[mid]
+        self.ctx.undo_stack.push(SetVerdict(self, mid, None,
+                                            f"Remove the verdict on “{m.title[:40]}”"))
+        return True
+
+    # ------------------------------------------------------------------ file actions
+    def _fail(self, name: str) -> Any:
+        def failed(exc: BaseException) -> None:
+            self.show_error(one_line(exc))
+            self.finished.emit(name)
+        return failed
+
+    def export_review(self, path: str | None = None) -> None:
+        from tracker.exchange.progress import default_file_name, write_document
+        from tracker.exchange.review import build_review_document
+
+        verdicts = self.file_store.verdicts()
+        if not verdicts:
+            self.show_error("Mark at least one milestone verified or needs work first.")
+            self.finished.emit("export-review")
+            return
+        reviewer = self.panel.reviewer_edit.text().strip()
+        if not reviewer:
+            self.panel.reviewer_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.show_error("Enter your name as the reviewer first.")
+            self.finished.emit("export-review")
+            return
+        try:
+            doc = build_review_document(self.reading, review_items(verdicts), reviewer)
+        except Exception as exc:  # noqa: BLE001 - InputError, shown as one line
+            self.show_error(one_line(exc))
+            self.finished.emit("export-review")
+            return
+        if path is None:
+            name = default_file_name(self.reading.learner_name).removesuffix(
+                ".mlops-progress.json") + REVIEW_SUFFIX
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export review file", str(Path(last_folder(self)) / name), REVIEW_FILTER)
+            if not path:
+                self.finished.emit("export-review")
+                return
+        out = with_suffix(path, REVIEW_SUFFIX) if not path.lower().endswith(".json") \
+            else Path(path)
+        remember_folder(self, out)
+
+        def done(written: Path) -> None:
+            self.ctx.undo_stack.setClean()
+            self.statusBar().showMessage(
+                f"Review file with {plural(len(doc['verdicts']), 'verdict')} saved to "
+                f"{written}", 10000)
+            self.finished.emit("export-review")
+
+        self.ctx.run_in_worker(lambda: write_document(out, doc), done,
+                               self._fail("export-review"))
+
+    def export_report(self, path: str | None = None, chosen_filter: str = HTML_FILTER) -> None:
+        if path is None:
+            from tracker.exchange.progress import default_file_name
+
+            stem = default_file_name(self.reading.learner_name).removesuffix(
+                ".mlops-progress.json")
+            path, chosen_filter = QFileDialog.getSaveFileName(
+                self, "Export report", str(Path(last_folder(self)) / f"{stem}-report.html"),
+                f"{HTML_FILTER};;{PDF_FILTER}")
+            if not path:
+                self.finished.emit("export-report")
+                return
+        out, kind = report_format(path, chosen_filter)
+        remember_folder(self, out)
+
+        def saved(written: Path) -> None:
+            self.statusBar().showMessage(f"{kind.upper()} report saved to {written}", 10000)
+            self.finished.emit("export-report")
+
+        write_report(self.ctx, self, lambda: self.reading, out, kind, saved,
+                     self._fail("export-report"))
+
+    def compare_with(self, path: str | None = None) -> None:
+        """Show what changed between an earlier export of this learner and this file."""
+        from tracker.exchange.compare import compare
+        from tracker.exchange.progress import read_progress_file
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Compare with an earlier progress file", last_folder(self),
+                PROGRESS_FILTER)
+            if not path:
+                self.finished.emit("compare")
+                return
+        other_path = Path(path)
+        remember_folder(self, other_path)
+        this = self.reading
+
+        def work() -> tuple[dict[str, Any], Any, Any, bool]:
+            other = read_progress_file(other_path)
+            swapped = other.exported_at > this.exported_at
+            older, newer = (this, other) if swapped else (other, this)
+            return compare(older, newer), older, newer, swapped
+
+        def done(result: tuple[dict[str, Any], Any, Any, bool]) -> None:
+            changes, older, newer, swapped = result
+            note = ("The file you chose was exported after this one, so the changes run "
+                    "from this file to it.") if swapped else ""
+            if older.integrity != "ok" or newer.integrity != "ok":
+                note += " Warning: a file was modified after it was exported."
+            dlg = CompareDialog(changes, newer.curriculum, older.source, newer.source, self,
+                                note.strip())
+            dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.last_dialog = dlg
+            dlg.open()
+            self.finished.emit("compare")
+
+        self.statusBar().showMessage(f"Reading {other_path.name}…", 5000)
+        self.ctx.run_in_worker(work, done, self._fail("compare"))
+
+
+__all__ = ["ReviewWindow", "ReviewBanner", "VerdictPanel", "CompareDialog", "SetVerdict",
+           "message"]
