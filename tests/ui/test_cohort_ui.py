@@ -1,0 +1,190 @@
+"""File > Open Cohort Folder…: the table loads in a worker (cancellable, window responsive),
+sorts, filters, lists bad files, exports CSV and opens a learner in review mode."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QPushButton
+
+from tracker.db.store import Store
+from tracker.exchange.progress import build_progress_document, write_document
+from tracker.ui.cohort import CohortWindow, SortRole
+from tracker.ui.mainwindow import MainWindow
+from tracker.ui.review.review_window import ReviewWindow
+
+WAIT = 20_000
+LEARNERS = (("Ann", 40), ("bob & co <3", 5), ("Cleo", 120))
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "d")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def window(qtbot, store):
+    win = MainWindow(store, welcome=False)
+    qtbot.addWidget(win)
+    yield win
+    for w in list(win.exchange_actions.windows):
+        if isinstance(w, CohortWindow):
+            w.cancel_load()
+            qtbot.waitUntil(lambda w=w: not w.loading, timeout=WAIT)
+        w._discard_ok = True
+        w.close()
+
+
+@pytest.fixture
+def folder(tmp_path, store):
+    """Three learners' exports and two bad files (one with markup in its name)."""
+    out = tmp_path / "cohort"
+    out.mkdir()
+    ids = [m.id for m in store.curriculum().milestones]
+    for name, n in LEARNERS:
+        store.set_profile(name=name, target_level="senior")
+        store.set_states({m: ("done" if i < n else "todo") for i, m in enumerate(ids[:150])})
+        doc = build_progress_document(store.snapshot(with_history=False))
+        write_document(out / f"{name.split()[0].lower()}.mlops-progress.json", doc)
+    (out / "<b>evil<i>.mlops-progress.json").write_text("{not json")
+    newer = json.loads((out / "ann.mlops-progress.json").read_text())
+    newer["format_version"] = 7
+    (out / "zed.mlops-progress.json").write_text(json.dumps(newer))
+    (out / "notes.txt").write_text("ignored: not a progress file")
+    return out
+
+
+def open_cohort(qtbot, window, monkeypatch, folder) -> CohortWindow:
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        staticmethod(lambda *a, **k: str(folder)))
+    with qtbot.waitSignal(window.exchange_actions.finished, timeout=WAIT):
+        window.exchange_actions.open_cohort_action.trigger()
+    win = next(w for w in window.exchange_actions.windows if isinstance(w, CohortWindow))
+    qtbot.waitUntil(lambda: win.result is not None and not win.loading, timeout=WAIT)
+    return win
+
+
+def column(win, title):
+    m = win.proxy
+    return next(c for c in range(m.columnCount())
+                if m.headerData(c, Qt.Orientation.Horizontal) == title)
+
+
+def shown(win, col=0):
+    return [win.proxy.index(r, col).data() for r in range(win.proxy.rowCount())]
+
+
+def test_loads_good_files_and_lists_bad_ones(qtbot, window, monkeypatch, folder):
+    win = open_cohort(qtbot, window, monkeypatch, folder)
+    assert win.windowTitle() == "MLOps Career Tracker — Cohort: cohort"
+    assert shown(win) == ["Ann", "bob & co <3", "Cleo"]  # hostile text, literally
+    assert win.proxy.headerData(0, Qt.Orientation.Horizontal) == "Learner"
+    junior = column(win, "Junior MLOps Engineer")
+    cells = shown(win, junior)
+    assert all(c.endswith("%") or c.endswith("✓") for c in cells)
+    assert shown(win, column(win, "Target level")) == ["Senior MLOps Engineer"] * 3
+    assert shown(win, column(win, "Integrity")) == ["ok"] * 3
+    assert win.bad_list.isVisibleTo(win) and win.bad_list.count() == 2
+    texts = [win.bad_list.item(i).text() for i in range(2)]
+    assert texts[0].startswith("<b>evil<i>.mlops-progress.json: ")
+    assert texts[1].startswith("zed.mlops-progress.json: ") and "newer version" in texts[1]
+    assert win.bad_heading.text() == "2 files could not be read"
+    assert win.summary.text() == "3 learners · 2 unreadable"
+
+
+def test_sorting_and_filtering(qtbot, window, monkeypatch, folder):
+    win = open_cohort(qtbot, window, monkeypatch, folder)
+    junior = column(win, "Junior MLOps Engineer")
+    win.table.sortByColumn(junior, Qt.SortOrder.DescendingOrder)
+    assert shown(win) == ["Cleo", "Ann", "bob & co <3"]
+    percents = [win.proxy.index(r, junior).data(SortRole) for r in range(3)]
+    assert percents == sorted(percents, reverse=True)
+    win.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert shown(win) == ["Cleo", "bob & co <3", "Ann"]
+
+    qtbot.keyClicks(win.filter_edit, "BOB")
+    assert shown(win) == ["bob & co <3"]
+    assert win.summary.text() == "1 of 3 learners · 2 unreadable"
+    win.filter_edit.clear()
+    assert win.proxy.rowCount() == 3
+
+
+def test_export_csv_writes_the_rows_shown(qtbot, window, monkeypatch, folder, tmp_path):
+    win = open_cohort(qtbot, window, monkeypatch, folder)
+    win.filter_edit.setText("c")  # bob & co, Cleo
+    out = tmp_path / "cohort-out"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(out), "")))
+    with qtbot.waitSignal(win.finished, timeout=WAIT):
+        win.csv_button.click()
+    rows = list(csv.reader(io.StringIO((tmp_path / "cohort-out.csv").read_text())))
+    assert rows[0][:4] == ["file", "learner", "target_level", "current_level"]
+    assert [r[1] for r in rows[1:]] == ["bob & co <3", "Cleo"]
+    assert "CSV with 2 learners saved" in win.statusBar().currentMessage()
+
+
+def test_double_click_opens_review_mode(qtbot, window, monkeypatch, folder):
+    win = open_cohort(qtbot, window, monkeypatch, folder)
+    win.show()
+    qtbot.waitExposed(win)
+    rect = win.table.visualRect(win.proxy.index(2, 0))
+    # a real double-click: press/release, then the double-click event
+    qtbot.mouseClick(win.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    with qtbot.waitSignal(window.exchange_actions.finished, timeout=WAIT):
+        qtbot.mouseDClick(win.table.viewport(), Qt.MouseButton.LeftButton,
+                          pos=rect.center())
+    review = [w for w in window.exchange_actions.windows if isinstance(w, ReviewWindow)]
+    assert len(review) == 1 and review[0].windowTitle().endswith("Review of Cleo")
+
+
+def test_loading_is_cancellable_and_the_window_stays_responsive(qtbot, window, monkeypatch,
+                                                                folder):
+    import tracker.exchange.cohort as cohort
+
+    real = cohort.load_cohort
+    started = threading.Event()
+
+    def slow(paths, **kw):  # waits (in the worker) until the user cancels
+        started.set()
+        for _ in range(2000):
+            if kw["cancelled"]():
+                break
+            threading.Event().wait(0.005)
+        return real(paths, **kw)
+
+    monkeypatch.setattr(cohort, "load_cohort", slow)
+    win = CohortWindow(window.ctx, folder)
+    qtbot.addWidget(win)
+    win.show()
+    win.load()
+    assert win.loading and win.progress_dialog is not None
+    qtbot.waitUntil(started.is_set, timeout=WAIT)
+    qtbot.keyClicks(win.filter_edit, "ann")  # the GUI thread is free while the worker runs
+    assert win.filter_edit.text() == "ann"
+    with qtbot.waitSignal(win.loaded, timeout=WAIT):
+        win.progress_dialog.findChild(QPushButton).click()  # the dialog's Cancel button
+    assert win.result.cancelled and win.result.rows == []
+    assert "cancelled" in win.statusBar().currentMessage()
+    assert win.progress_dialog is None and not win.loading
+
+
+def test_an_empty_or_missing_folder(qtbot, window, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    win = CohortWindow(window.ctx, empty)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.loaded, timeout=WAIT):
+        win.load()
+    assert win.proxy.rowCount() == 0 and not win.csv_button.isEnabled()
+    gone = CohortWindow(window.ctx, tmp_path / "gone")
+    qtbot.addWidget(gone)
+    with qtbot.waitSignal(gone.loaded, timeout=WAIT):
+        gone.load()
+    assert "no such file or folder" in gone.last_error_box.text()
