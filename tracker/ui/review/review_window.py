@@ -311,7 +311,7 @@ class CompareDialog(QDialog):
         super().__init__(parent)
         self.changes = changes
         self.setWindowTitle(f"{APP_NAME} — Changes since {changes['since'][:10]}")
-        self.resize(720, 560)
+        self.resize(940, 600)
         lay = QVBoxLayout(self)
         summary = (f"From {older} (exported {_when(changes['since'])}) to {newer} "
                    f"(exported {_when(changes['until'])}).")
@@ -326,7 +326,7 @@ class CompareDialog(QDialog):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.tree.setColumnWidth(0, 380)
+        self.tree.setColumnWidth(0, 600)
         lay.addWidget(self.tree, 1)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         box.rejected.connect(self.reject)
