@@ -187,3 +187,14 @@ def test_irrelevant_changes_do_not_refresh(page, store):
     data = page.data
     page.on_changed(frozenset({"certifications", "notes"}))
     assert page.data is data
+
+
+def test_link_button_shows_ampersands_literally(qtbot):
+    from tracker.ui.widgets import LinkButton
+
+    b = LinkButton("Track runs in MLflow or Weights & Biases")
+    qtbot.addWidget(b)
+    b.resize(600, 30)
+    b.show()
+    assert "Weights && Biases" in b.text()  # doubled: Qt shows one literal "&"
+    assert b.full_text() == "Track runs in MLflow or Weights & Biases"

@@ -81,7 +81,7 @@ class LinkButton(QPushButton):
     accessible name), so it never forces the page wider than the window."""
 
     def __init__(self, text: str = "", parent: QWidget | None = None):
-        super().__init__(text, parent)
+        super().__init__(text.replace("&", "&&"), parent)
         self._full = text
         self.setProperty("role", "link")
         self.setFlat(True)
@@ -114,6 +114,8 @@ class LinkButton(QPushButton):
     def _elide(self) -> None:
         room = max(20, self.width() - 10)
         shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        # A button reads "&" as a mnemonic marker: double it so user text shows as written.
+        shown = shown.replace("&", "&&")
         if shown != self.text():
             super().setText(shown)
 
