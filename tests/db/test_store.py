@@ -270,3 +270,47 @@ def test_two_stores_writing_at_once_both_succeed(tmp_path: Path, tiny_default):
     assert errors == []
     with Store.open(folder) as s:
         assert len(s.study_sessions()) == 120
+
+
+def test_reads_match_the_pack_the_writer_synced(store: Store):
+    """The sqlite3 read path and the ORM write path agree on every curriculum field."""
+    assert store.curriculum() == load_pack(TINY)
+    assert store.curriculum().content_hash == load_pack(TINY).content_hash
+
+
+def test_data_version_sees_commits_from_another_store(tmp_path: Path, tiny_default):
+    folder = tmp_path / "d"
+    with Store.open(folder) as gui, Store.open(folder) as cli:
+        before = gui.data_version()
+        cli.set_states({"python.venv": "done"})
+        after = gui.data_version()
+        assert after != before
+        c = cli.add_certification(CertificationInput("CKA", "CNCF", "2025-01-01"))
+        v1 = gui.data_version()
+        cli.update_certification(c.id, CertificationInput("CKA", "CNCF", "2025-01-02"))
+        assert gui.data_version() != v1  # an edit changes no count, still seen
+
+
+def test_another_process_installing_a_pack_is_seen(tmp_path: Path, tiny_default):
+    folder = tmp_path / "d"
+    text = TINY.read_text().replace('version = "1.0.0"', 'version = "1.1.0"')
+    pack = tmp_path / "p.toml"
+    pack.write_text(text)
+    with Store.open(folder) as gui, Store.open(folder) as cli:
+        assert gui.curriculum().version == "1.0.0"
+        cli.use_pack(pack)
+        assert gui.curriculum().version == "1.1.0"
+
+
+def test_opening_a_current_database_does_not_import_sqlalchemy(tmp_path: Path):
+    import subprocess
+    import sys
+
+    folder = tmp_path / "d"
+    Store.open(folder).close()
+    code = ("import sys; from tracker.db.store import Store; s = Store.open(sys.argv[1]); "
+            "s.curriculum(); s.states(); s.snapshot(); s.close(); "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic'}))")
+    out = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True,
+                         text=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stderr

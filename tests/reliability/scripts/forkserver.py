@@ -24,6 +24,7 @@ def main() -> None:
     store = writer.Store.open(folder, daily_backup=False)
     store.curriculum()
     store.states()
+    store.warm_up()  # the write side (SQLAlchemy) loads lazily: import it before forking
     store.close()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     for line in sys.stdin:

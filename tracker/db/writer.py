@@ -1,0 +1,346 @@
+"""The write side of the Store: SQLAlchemy ORM sessions, one transaction per user action.
+
+Imported lazily by the Store on the first write (or by ``Store.warm_up`` in the
+background after the window is shown), so start-up never waits for SQLAlchemy. Inputs are
+already validated by the Store; every method here is one ``BEGIN IMMEDIATE ... COMMIT``
+that also bumps the ``change_counter`` meta row, which is how every reader (this process's
+GUI, another process's CLI) can tell cheaply that something changed.
+
+Threading rule: safe from any thread (the engine's pool hands each thread its own
+connection); one call at a time per thread.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tracker.curriculum.model import Curriculum
+from tracker.db.models import (
+    AreaRow,
+    CatalogRow,
+    CertificationRow,
+    EvidenceRow,
+    LevelRow,
+    Meta,
+    MilestoneRow,
+    ProfileRow,
+    ProgressEventRow,
+    ProgressRow,
+    ReviewRow,
+    SkillRow,
+    StudySessionRow,
+)
+from tracker.db.errors import InputError
+from tracker.db.types import (
+    Certification,
+    CertificationInput,
+    Evidence,
+    Profile,
+    Review,
+    Snapshot,
+    StudySession,
+    SyncReport,
+)
+
+CERT_FIELDS = ("name", "issuer", "earned", "expires", "credential_id", "url", "catalog_id",
+               "source", "verified", "raw")
+
+
+class Writer:
+    def __init__(self, engine: Any, now: Callable[[], str]):
+        self.engine = engine
+        self._session = sessionmaker(engine, expire_on_commit=False)
+        self.now = now
+
+    @contextmanager
+    def tx(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on any exception."""
+        with self._session.begin() as s:
+            yield s
+            row = s.get(Meta, "change_counter")
+            if row is None:
+                s.add(Meta(key="change_counter", value="1"))
+            else:
+                row.value = str(int(row.value) + 1)
+
+    @staticmethod
+    def _set_meta(s: Session, key: str, value: str) -> None:
+        row = s.get(Meta, key)
+        if row:
+            row.value = value
+        else:
+            s.add(Meta(key=key, value=value))
+
+    # ---------------------------------------------------------------- curriculum
+    def sync_curriculum(self, pack: Curriculum, *, file_sha256: str = "",
+                        source: str | None = None) -> SyncReport:
+        added: list[str] = []
+        retired: list[str] = []
+        reactivated: list[str] = []
+        with self.tx() as s:
+            def upsert(model: Any, items: Iterable[tuple[str, dict[str, Any]]],
+                       track: bool = False) -> None:
+                existing = {r.id: r for r in s.scalars(select(model))}
+                seen = set()
+                for pos, (ident, fields) in enumerate(items):
+                    seen.add(ident)
+                    if "position" in model.__table__.c:
+                        fields = {**fields, "position": pos}
+                    row = existing.get(ident)
+                    if row is None:
+                        s.add(model(id=ident, active=True, **fields))
+                        if track:
+                            added.append(ident)
+                    else:
+                        if track and not row.active:
+                            reactivated.append(ident)
+                        row.active = True
+                        for k, val in fields.items():
+                            setattr(row, k, val)
+                for ident, row in existing.items():
+                    if ident not in seen and row.active:
+                        row.active = False
+                        if track:
+                            retired.append(ident)
+                s.flush()
+
+            upsert(LevelRow, ((lv.id, dict(rank=lv.rank, title=lv.title, focus=lv.focus,
+                                            experience=lv.experience, salary=lv.salary,
+                                            threshold=lv.threshold)) for lv in pack.levels))
+            upsert(AreaRow, ((a.id, dict(title=a.title, description=a.description))
+                             for a in pack.areas))
+            upsert(SkillRow, ((sk.id, dict(area_id=sk.area, title=sk.title,
+                                           description=sk.description)) for sk in pack.skills))
+            upsert(MilestoneRow, ((m.id, dict(skill_id=m.skill, level_id=m.level, title=m.title,
+                                              description=m.description, weight=m.weight,
+                                              core=m.core, requires=json.dumps(list(m.requires))))
+                                  for m in pack.milestones), track=True)
+            upsert(CatalogRow, ((c.id, dict(name=c.name, issuer=c.issuer,
+                                            skills=json.dumps(list(c.skills)), level_id=c.level,
+                                            url=c.url)) for c in pack.certifications))
+            # Inactive levels must not collide in rank with active ones.
+            for row in s.scalars(select(LevelRow).where(LevelRow.active.is_(False))):
+                row.rank = -abs(row.rank) if row.rank else 0
+            self._set_meta(s, "curriculum_id", pack.id)
+            self._set_meta(s, "curriculum_version", pack.version)
+            self._set_meta(s, "curriculum_title", pack.title)
+            self._set_meta(s, "curriculum_description", pack.description)
+            self._set_meta(s, "curriculum_hash", pack.content_hash)
+            if file_sha256:
+                self._set_meta(s, "pack_file_sha256", file_sha256)
+            if source is not None:
+                self._set_meta(s, "pack_source", source)
+            profile = s.get(ProfileRow, 1)
+            if profile and profile.target_level and profile.target_level not in pack.level_by_id:
+                profile.target_level = None
+        return SyncReport(tuple(added), tuple(retired), tuple(reactivated), changed=True)
+
+    # ---------------------------------------------------------------- profile
+    def set_profile(self, fields: Mapping[str, Any]) -> tuple[Profile, Profile]:
+        with self.tx() as s:
+            row = s.get(ProfileRow, 1)
+            if row is None:
+                row = ProfileRow(id=1, name="", target_level=None, experience_years=None,
+                                 updated_at=self.now())
+                s.add(row)
+            before = Profile(row.name, row.target_level, row.experience_years)
+            for key, value in fields.items():
+                setattr(row, key, value)
+            row.updated_at = self.now()
+            return before, Profile(row.name, row.target_level, row.experience_years)
+
+    # ---------------------------------------------------------------- progress
+    def set_states(self, changes: Mapping[str, str], source: str) -> dict[str, str]:
+        now = self.now()
+        previous: dict[str, str] = {}
+        with self.tx() as s:
+            rows = {r.milestone_id: r for r in s.scalars(
+                select(ProgressRow).where(ProgressRow.milestone_id.in_(list(changes))))}
+            for mid, state in changes.items():
+                row = rows.get(mid)
+                before = row.state if row else "todo"
+                previous[mid] = before
+                if before == state:
+                    continue
+                if row is None:
+                    s.add(ProgressRow(milestone_id=mid, state=state, updated_at=now, note=""))
+                else:
+                    row.state = state
+                    row.updated_at = now
+                s.add(ProgressEventRow(milestone_id=mid, state=state, previous_state=before,
+                                       at=now, source=source))
+        return previous
+
+    def set_note(self, milestone: str, note: str) -> str:
+        with self.tx() as s:
+            row = s.get(ProgressRow, milestone)
+            before = row.note if row else ""
+            if row is None:
+                s.add(ProgressRow(milestone_id=milestone, state="todo", updated_at=self.now(),
+                                  note=note))
+            else:
+                row.note = note
+            return before
+
+    # ---------------------------------------------------------------- evidence
+    def add_evidence(self, milestone: str, text: str) -> Evidence:
+        with self.tx() as s:
+            row = EvidenceRow(milestone_id=milestone, text=text, added_at=self.now())
+            s.add(row)
+            s.flush()
+            return Evidence(row.id, milestone, text, row.added_at)
+
+    def remove_evidence(self, evidence_id: int) -> Evidence | None:
+        with self.tx() as s:
+            row = s.get(EvidenceRow, evidence_id)
+            if row is None:
+                return None
+            ev = Evidence(row.id, row.milestone_id, row.text, row.added_at)
+            s.delete(row)
+            return ev
+
+    def restore_evidence(self, ev: Evidence) -> None:
+        with self.tx() as s:
+            s.add(EvidenceRow(id=ev.id, milestone_id=ev.milestone, text=ev.text,
+                              added_at=ev.added_at))
+
+    # ---------------------------------------------------------------- certifications
+    def add_certification(self, c: CertificationInput) -> Certification:
+        with self.tx() as s:
+            row = CertificationRow(created_at=self.now(),
+                                   **{k: getattr(c, k) for k in CERT_FIELDS})
+            s.add(row)
+            s.flush()
+            return cert_of(row)
+
+    def update_certification(self, cert_id: int, c: CertificationInput) -> Certification:
+        with self.tx() as s:
+            row = s.get(CertificationRow, cert_id)
+            if row is None:
+                raise InputError(f"no certification with id {cert_id}")
+            before = cert_of(row)
+            for k in CERT_FIELDS:
+                setattr(row, k, getattr(c, k))
+            return before
+
+    def delete_certification(self, cert_id: int) -> Certification:
+        with self.tx() as s:
+            row = s.get(CertificationRow, cert_id)
+            if row is None:
+                raise InputError(f"no certification with id {cert_id}")
+            before = cert_of(row)
+            s.delete(row)
+            return before
+
+    def restore_certification(self, c: Certification) -> None:
+        with self.tx() as s:
+            row = s.get(CertificationRow, c.id)
+            if row is None:
+                row = CertificationRow(id=c.id)
+                s.add(row)
+            for k in CERT_FIELDS + ("created_at",):
+                setattr(row, k, getattr(c, k))
+
+    # ---------------------------------------------------------------- study sessions
+    def add_study_session(self, minutes: int, day: str, skill: str | None,
+                          note: str) -> StudySession:
+        with self.tx() as s:
+            row = StudySessionRow(day=day, minutes=minutes, skill_id=skill, note=note,
+                                  created_at=self.now())
+            s.add(row)
+            s.flush()
+            return study_of(row)
+
+    def delete_study_session(self, session_id: int) -> StudySession:
+        with self.tx() as s:
+            row = s.get(StudySessionRow, session_id)
+            if row is None:
+                raise InputError(f"no study session with id {session_id}")
+            before = study_of(row)
+            s.delete(row)
+            return before
+
+    def restore_study_session(self, st: StudySession) -> None:
+        with self.tx() as s:
+            s.add(StudySessionRow(id=st.id, day=st.day, minutes=st.minutes, skill_id=st.skill,
+                                  note=st.note, created_at=st.created_at))
+
+    # ---------------------------------------------------------------- reviews
+    def add_reviews(self, items: list[Review]) -> int:
+        now = self.now()
+        with self.tx() as s:
+            for r in items:
+                s.add(ReviewRow(milestone_id=r.milestone, verdict=r.verdict, comment=r.comment,
+                                reviewer=r.reviewer, reviewed_at=r.reviewed_at,
+                                imported_at=now, progress_digest=r.progress_digest))
+        return len(items)
+
+    # ---------------------------------------------------------------- restore
+    def replace_all(self, snapshot: Snapshot, cur: Curriculum, source: str) -> None:
+        now = self.now()
+        with self.tx() as s:
+            old = {r.milestone_id: r for r in s.scalars(select(ProgressRow))}
+            for mid, entry in snapshot.progress.items():
+                if mid not in cur.milestone_by_id:
+                    continue
+                row = old.pop(mid, None)
+                before = row.state if row else "todo"
+                if row is None:
+                    s.add(ProgressRow(milestone_id=mid, state=entry.state,
+                                      updated_at=entry.updated_at or now, note=entry.note))
+                else:
+                    row.state, row.note = entry.state, entry.note
+                    row.updated_at = entry.updated_at or now
+                if before != entry.state:
+                    s.add(ProgressEventRow(milestone_id=mid, state=entry.state,
+                                           previous_state=before, at=now, source=source))
+            for mid, row in old.items():
+                if row.state != "todo":
+                    s.add(ProgressEventRow(milestone_id=mid, state="todo",
+                                           previous_state=row.state, at=now, source=source))
+                row.state, row.note, row.updated_at = "todo", "", now
+            p = snapshot.profile
+            prow = s.get(ProfileRow, 1) or ProfileRow(id=1, updated_at=now)
+            prow.name, prow.experience_years, prow.updated_at = p.name, p.experience_years, now
+            prow.target_level = p.target_level if p.target_level in cur.level_by_id else None
+            s.merge(prow)
+            s.execute(delete(EvidenceRow))
+            for items in snapshot.evidence.values():
+                for ev in items:
+                    if ev.milestone in cur.milestone_by_id:
+                        s.add(EvidenceRow(milestone_id=ev.milestone, text=ev.text,
+                                          added_at=ev.added_at or now))
+            s.execute(delete(CertificationRow))
+            for c in snapshot.certifications:
+                s.add(CertificationRow(created_at=c.created_at or now,
+                                       **{k: getattr(c, k) for k in CERT_FIELDS}))
+            s.execute(delete(StudySessionRow))
+            for st in snapshot.study_sessions:
+                s.add(StudySessionRow(day=st.day, minutes=st.minutes,
+                                      skill_id=st.skill if st.skill in cur.skill_by_id else None,
+                                      note=st.note, created_at=st.created_at or now))
+            s.execute(delete(ReviewRow))
+            for r in snapshot.reviews.values():
+                s.add(ReviewRow(milestone_id=r.milestone, verdict=r.verdict, comment=r.comment,
+                                reviewer=r.reviewer, reviewed_at=r.reviewed_at,
+                                imported_at=r.imported_at or now,
+                                progress_digest=r.progress_digest))
+
+
+def cert_of(r: CertificationRow) -> Certification:
+    return Certification(r.id, r.name, r.issuer, r.earned, r.expires, r.credential_id, r.url,
+                         r.catalog_id, r.source, bool(r.verified), r.raw, r.created_at)
+
+
+def study_of(r: StudySessionRow) -> StudySession:
+    return StudySession(r.id, r.day, r.minutes, r.skill_id, r.note, r.created_at)
+
+
+__all__ = ["Writer", "Path"]
