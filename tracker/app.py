@@ -26,32 +26,24 @@ def run_gui(data_dir: str | None = None) -> int:
     from tracker.ui import icons
 
     app.setWindowIcon(icons.app_icon())
-    from tracker.curriculum.loader import CurriculumError
-    from tracker.db.errors import TrackerError
+    from tracker.ui.recovery import open_store_with_recovery
 
-    try:
-        from tracker.db.store import Store
-
-        store = Store.open(data_dir)
-    except (TrackerError, CurriculumError, OSError) as exc:
-        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME,
-                          f"Could not open the data folder: {text}")
-        from PySide6.QtCore import Qt
-
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
+    # A damaged database has been moved aside by then; this offers the newest backup. A
+    # newer or unopenable one ends here with one line.
+    store = open_store_with_recovery(data_dir)
+    if store is None:
         return 2
     from tracker.ui.mainwindow import MainWindow
 
     win = MainWindow(store)
     win.show()
+    _warm_up_writes(store)
     if os.environ.get("MLOPS_TRACKER_EXIT_WHEN_READY"):
         _report_ready_and_quit(app, win)
     try:
         return app.exec()
     finally:
-        store.close()
+        win.ctx.store.close()  # the current one: restoring a backup replaces it
 
 
 def _report_ready_and_quit(app, win) -> None:
@@ -77,3 +69,12 @@ def _report_ready_and_quit(app, win) -> None:
         app.quit()
 
     QTimer.singleShot(0, ready)
+
+
+def _warm_up_writes(store) -> None:
+    """Load the write side (SQLAlchemy) on a background thread once the window is up, so
+    neither start-up nor the first tick waits for the import. It only imports modules and
+    creates the engine; a tick that comes first simply waits for it."""
+    import threading
+
+    threading.Thread(target=store.warm_up, name="warm-up", daemon=True).start()

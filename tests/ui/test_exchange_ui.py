@@ -80,7 +80,7 @@ def test_file_menu_lists_the_exchange_actions_above_quit(window):
     texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
     assert texts == ["Open Progress File…", "Open Cohort Folder…", "Export Progress…",
                      "Export Report…", "Restore from a Progress File…",
-                     "Import Mentor Review…", "Quit"]
+                     "Import Mentor Review…", "Back Up Now", "Restore a Backup…", "Quit"]
     acts = window.exchange_actions
     assert acts.export_progress_action.shortcut().toString() == "Ctrl+E"
     assert acts.open_progress_action.shortcut().toString() == "Ctrl+O"

@@ -95,7 +95,6 @@ class MainWindow(QMainWindow):
                  theme_name: str | None = None,
                  factories: dict[str, PageFactory] | None = None) -> None:
         super().__init__()
-        self.store = store
         self.ctx = AppContext(store, self)
         self.settings = ui_settings(store)
         self._factories = {p.key: p.factory for p in PAGES}
@@ -176,6 +175,11 @@ class MainWindow(QMainWindow):
         self._seen_version = self._data_version()
 
     # ------------------------------------------------------------------ pages
+    @property
+    def store(self):
+        """The Store in use (restoring a backup replaces it: always go through ctx)."""
+        return self.ctx.store
+
     def _page_shortcut(self, key: str) -> QKeySequence:
         return QKeySequence(f"Ctrl+{PAGE_KEYS.index(key) + 1}")
 
@@ -245,6 +249,14 @@ class MainWindow(QMainWindow):
         from tracker.ui.exchange_actions import install_file_menu
 
         install_file_menu(self, file_menu)  # export, restore, review mode, cohort: above Quit
+        self.backup_action = QAction("&Back Up Now", self)
+        self.backup_action.setStatusTip("Copy your progress database to the backups folder")
+        self.backup_action.triggered.connect(self.back_up_now)
+        self.backups_action = QAction("Restore a &Backup…", self)
+        self.backups_action.setStatusTip("List the backups and restore one")
+        self.backups_action.triggered.connect(self.show_backups)
+        file_menu.insertActions(self.quit_action, [self.backup_action, self.backups_action])
+        file_menu.insertSeparator(self.quit_action)
 
         edit = bar.addMenu("&Edit")
         self.undo_action = self.ctx.undo_stack.createUndoAction(self, "&Undo")
@@ -297,6 +309,18 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.about)
         help_menu.addAction(self.about_action)
+
+    # ------------------------------------------------------------------ backups
+    def back_up_now(self) -> None:
+        from tracker.ui import recovery
+
+        recovery.back_up_now(self.ctx, self)
+
+    def show_backups(self) -> None:
+        from tracker.ui import recovery
+
+        if recovery.show_backups(self.ctx, self) is not None:
+            self._seen_version = self._data_version()
 
     # ------------------------------------------------------------------ theme
     def set_theme(self, name: str) -> None:
