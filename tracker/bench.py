@@ -53,6 +53,9 @@ def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env.pop("MLOPS_TRACKER_DATA_DIR", None)
+    # An installed app has its bytecode cached (pip compiles on install); let the first,
+    # unmeasured run write it even where PYTHONDONTWRITEBYTECODE is set, as on CI machines.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

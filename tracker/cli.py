@@ -45,6 +45,24 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
+def _starts_gui(argv: list[str]) -> bool:
+    """True for no subcommand: nothing but ``--data-dir DIR`` / ``--data-dir=DIR``."""
+    rest = list(argv)
+    while rest:
+        head = rest.pop(0)
+        if head == "--data-dir" and rest:
+            rest.pop(0)
+        elif not head.startswith("--data-dir="):
+            return False
+    return True
+
+
+def _global_parser() -> Parser:
+    parser = Parser(prog="mlops-tracker")
+    parser.add_argument("--data-dir", metavar="DIR")
+    return parser
+
+
 def build_parser() -> Parser:
     parser = Parser(prog="mlops-tracker",
                     description="MLOps Career Tracker: milestones and readiness per level, "
@@ -62,6 +80,10 @@ def build_parser() -> Parser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        if _starts_gui(argv):  # skip building every subcommand's parser: start-up counts
+            from tracker.app import run_gui
+
+            return run_gui(_global_parser().parse_args(argv).data_dir)
         args = build_parser().parse_args(argv)
         if not getattr(args, "command", None):
             from tracker.app import run_gui

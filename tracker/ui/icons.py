@@ -14,6 +14,8 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from tracker import paths
 
+SIDEBAR_SIZES = (20,)
+
 
 @lru_cache(maxsize=None)
 def _svg_text(name: str) -> str:
@@ -53,11 +55,16 @@ def tinted(name: str, normal: QColor, selected: QColor) -> QIcon:
     result = QIcon()
     for mode, color in ((QIcon.Mode.Normal, normal), (QIcon.Mode.Selected, selected)):
         coloured = svg.replace("currentColor", QColor(color).name())
-        for size in (16, 20, 24):
+        for size in SIDEBAR_SIZES:  # the sidebar's icon size; Qt scales for others
             for ratio in (1.0, 2.0):
                 result.addPixmap(_render(coloured, size, ratio), mode)
     return result
 
 
 def app_icon() -> QIcon:
-    return icon("app", sizes=(16, 24, 32, 48, 64, 128, 256))
+    # Window managers scale from the nearest size; rendering fewer keeps start-up quick.
+    result = QIcon()
+    svg = _svg_text("app")
+    for size in (16, 32, 64, 256):
+        result.addPixmap(_render(svg, size, 1.0))
+    return result
