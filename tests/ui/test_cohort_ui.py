@@ -188,3 +188,10 @@ def test_an_empty_or_missing_folder(qtbot, window, tmp_path):
     with qtbot.waitSignal(gone.loaded, timeout=WAIT):
         gone.load()
     assert "no such file or folder" in gone.last_error_box.text()
+
+
+def test_cohort_models_pass_the_model_tester(qtbot, window, monkeypatch, folder,
+                                             qtmodeltester):
+    win = open_cohort(qtbot, window, monkeypatch, folder)
+    qtmodeltester.check(win.proxy.sourceModel())
+    qtmodeltester.check(win.proxy)

@@ -285,3 +285,13 @@ def test_file_store_serves_the_file_and_refuses_writes(store, learner):
     with pytest.raises(InputError):
         fs.set_verdict("no.such", None)
     assert Path(fs.folder) == store.folder
+
+
+def test_review_mode_offers_no_editing_of_certifications_or_study(qtbot, window, learner,
+                                                                 monkeypatch):
+    win = open_review(qtbot, window, monkeypatch, learner[0])
+    certs = win.show_page("certifications")
+    assert not any(b.isVisibleTo(win) for b in (certs.add_button, certs.edit_button,
+                                                certs.delete_button, certs.import_button))
+    study = win.show_page("study")
+    assert not study.form_card.isVisibleTo(win) and not study.delete_button.isVisibleTo(win)

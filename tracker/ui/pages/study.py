@@ -106,7 +106,7 @@ class StudyPage(Page):
             form.addWidget(w, 1, col)
         form.addWidget(self.add_button, 1, len(pairs))
         form.setColumnStretch(3, 1)
-        form_card = Card("Log a study session")
+        form_card = self.form_card = Card("Log a study session")
         form_card.body.addLayout(form)
 
         # ---- the chart

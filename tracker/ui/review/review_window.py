@@ -478,6 +478,14 @@ class ReviewWindow(MainWindow):
         built = super().page(key)
         if key == "skills" and hasattr(self, "panel"):
             self._hook_skills(built)
+        # The learner's certifications and study log are shown, not offered for editing.
+        hide = {"certifications": ("add_button", "edit_button", "delete_button",
+                                   "import_button"),
+                "study": ("form_card", "delete_button")}.get(key, ())
+        for name in hide:
+            w = getattr(built, name, None)
+            if isinstance(w, QWidget):
+                w.hide()
         return built
 
     def closeEvent(self, ev) -> None:
