@@ -314,3 +314,14 @@ def test_opening_a_current_database_does_not_import_sqlalchemy(tmp_path: Path):
     out = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True,
                          text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_an_import_of_reviews_can_be_removed_exactly(store: Store):
+    store.add_reviews([Review("python.venv", "needs-work", "older", "Grace",
+                              "2026-10-01T10:00:00Z")])
+    ids = store.import_reviews([Review("python.venv", "verified", "newer", "Grace",
+                                       "2026-11-01T10:00:00Z")])
+    assert store.reviews()["python.venv"].comment == "newer"
+    store.remove_reviews(ids)
+    assert store.reviews()["python.venv"].comment == "older"
+    assert store.import_reviews([]) == []

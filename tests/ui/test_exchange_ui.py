@@ -291,6 +291,14 @@ def test_import_review_stores_verdicts_and_the_skills_page_shows_them(
     trigger(qtbot, window, window.exchange_actions.import_review_action)
     assert "already imported" in window.statusBar().currentMessage()
 
+    # the import is undoable like any change, and redoable
+    window.undo_action.trigger()
+    assert store.reviews() == {}
+    assert skills.model.index_for(a).data(ReviewRole) in (None, "")
+    window.redo_action.trigger()
+    assert {k: r.verdict for k, r in store.reviews().items()} == {a: "verified",
+                                                                  b: "needs-work"}
+
 
 def test_import_review_for_another_learner_changes_nothing(qtbot, window, store, tmp_path,
                                                            monkeypatch):

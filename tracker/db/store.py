@@ -352,11 +352,19 @@ class Store:
 
     def add_reviews(self, reviews: Iterable[Review]) -> int:
         """Store imported verdicts in one transaction; returns how many were added."""
+        return len(self.import_reviews(reviews))
+
+    def import_reviews(self, reviews: Iterable[Review]) -> list[int]:
+        """Like add_reviews, returning the new rows' ids (so an import can be undone)."""
         items = list(reviews)
         for r in items:
             if r.verdict not in VERDICTS:
                 raise InputError(f"unknown verdict {r.verdict!r}")
-        return self._w().add_reviews(items)
+        return self._w().add_reviews(items) if items else []
+
+    def remove_reviews(self, ids: Iterable[int]) -> None:
+        """Delete imported verdict rows by id (undo of an import)."""
+        self._w().remove_reviews(list(ids))
 
     # ---------------------------------------------------------------- snapshot
     def snapshot(self, *, with_history: bool = True) -> Snapshot:

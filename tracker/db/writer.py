@@ -273,14 +273,20 @@ class Writer:
                                   note=st.note, created_at=st.created_at))
 
     # ---------------------------------------------------------------- reviews
-    def add_reviews(self, items: list[Review]) -> int:
+    def add_reviews(self, items: list[Review]) -> list[int]:
         now = self.now()
         with self.tx() as s:
-            for r in items:
-                s.add(ReviewRow(milestone_id=r.milestone, verdict=r.verdict, comment=r.comment,
-                                reviewer=r.reviewer, reviewed_at=r.reviewed_at,
-                                imported_at=now, progress_digest=r.progress_digest))
-        return len(items)
+            rows = [ReviewRow(milestone_id=r.milestone, verdict=r.verdict, comment=r.comment,
+                              reviewer=r.reviewer, reviewed_at=r.reviewed_at,
+                              imported_at=now, progress_digest=r.progress_digest)
+                    for r in items]
+            s.add_all(rows)
+            s.flush()
+            return [r.id for r in rows]
+
+    def remove_reviews(self, ids: list[int]) -> None:
+        with self.tx() as s:
+            s.execute(delete(ReviewRow).where(ReviewRow.id.in_(ids)))
 
     # ---------------------------------------------------------------- restore
     def replace_all(self, snapshot: Snapshot, cur: Curriculum, source: str) -> None:

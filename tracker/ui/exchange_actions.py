@@ -390,7 +390,7 @@ class ExchangeActions(QObject):
         remember_folder(self.window, src)
         store = self.ctx.store
 
-        def work() -> tuple[Any, int, int, list[str]]:
+        def work() -> tuple[Any, list[Any], list[int], int, list[str]]:
             # As ``import-review`` on the command line.
             from tracker.db.errors import InputError
             from tracker.exchange.review import read_review_file
@@ -406,14 +406,20 @@ class ExchangeActions(QObject):
             existing = store.reviews()
             fresh = [r for r in known if not (
                 r.milestone in existing and existing[r.milestone].to_dict() == r.to_dict())]
-            added = store.add_reviews(fresh) if fresh else 0
-            return reading, added, len(known), unknown
+            ids = store.import_reviews(fresh)
+            return reading, fresh, ids, len(known), unknown
 
-        def done(result: tuple[Any, int, int, list[str]]) -> None:
-            reading, added, known, unknown = result
+        def done(result: tuple[Any, list[Any], list[int], int, list[str]]) -> None:
+            reading, fresh, ids, known, unknown = result
+            added = len(ids)
             text = (f"Imported {plural(added, 'verdict')} from "
                     f"{reading.reviewer or 'your mentor'}"
                     + (f" ({known - added} already imported)" if known > added else ""))
+            if ids:  # undoable like every other change (Edit > Undo removes these verdicts)
+                from tracker.ui.operations import ImportReviews
+
+                self.ctx.undo_stack.push(ImportReviews(
+                    self.ctx, fresh, ids, f"Import {plural(added, 'mentor verdict')}"))
             self.ctx.notify(Kinds.REVIEWS, message=text)
             notes = []
             if reading.integrity != "ok":

@@ -256,3 +256,22 @@ class RemoveEvidence(Operation):
 
     def revert(self) -> None:
         self.ctx.store.restore_evidence(self.evidence)
+
+
+class ImportReviews(Operation):
+    """A mentor's verdicts, imported. The import itself runs in a worker (it reads a file);
+    the command is pushed afterwards with ``ids`` of the rows it added, so its first
+    redo() is skipped like every operation's."""
+
+    kinds = (Kinds.REVIEWS,)
+
+    def __init__(self, ctx: AppContext, reviews, ids: list[int], text: str):
+        super().__init__(ctx, text)
+        self.reviews = list(reviews)
+        self.ids = list(ids)
+
+    def apply(self) -> None:
+        self.ids = self.ctx.store.import_reviews(self.reviews)
+
+    def revert(self) -> None:
+        self.ctx.store.remove_reviews(self.ids)
