@@ -12,34 +12,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
-from tracker.db.store import Store
 from tracker.exchange.progress import build_progress_document, write_document
 from tracker.ui.cohort import CohortWindow, SortRole
-from tracker.ui.mainwindow import MainWindow
 from tracker.ui.review.review_window import ReviewWindow
 
 WAIT = 20_000
 LEARNERS = (("Ann", 40), ("bob & co <3", 5), ("Cleo", 120))
 
-
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "d")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def window(qtbot, store):
-    win = MainWindow(store, welcome=False)
-    qtbot.addWidget(win)
-    yield win
-    for w in list(win.exchange_actions.windows):
-        if isinstance(w, CohortWindow):
-            w.cancel_load()
-            qtbot.waitUntil(lambda w=w: not w.loading, timeout=WAIT)
-        w._discard_ok = True
-        w.close()
 
 
 @pytest.fixture

@@ -13,32 +13,14 @@ from PySide6.QtWidgets import QFileDialog
 
 from tracker import paths
 from tracker import readiness as rd
-from tracker.db.store import Store
 from tracker.exchange.digest import with_integrity
 from tracker.exchange.progress import build_progress_document, read_progress_file, write_document
 from tracker.exchange.review import build_review_document
 from tracker.ui import exchange_actions
-from tracker.ui.mainwindow import MainWindow
 from tracker.ui.models.skill_tree import STATE_COL, ReviewRole
 
 WAIT = 20_000
 
-
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "d")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def window(qtbot, store):
-    win = MainWindow(store, welcome=False)
-    qtbot.addWidget(win)
-    yield win
-    for w in list(win.exchange_actions.windows):
-        w._discard_ok = True
-        w.close()
 
 
 def milestones(store, n):

@@ -6,19 +6,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tracker import readiness as rd
-from tracker.db.store import Store
 from tracker.db.types import Review
 from tracker.ui.context import AppContext
 from tracker.ui.operations import SetStates, perform
 from tracker.ui.pages.levels import GAPS_SHOWN, LevelsPage
 from tracker.ui.widgets import fmt_percent
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "d")
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -13,32 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tracker.db.errors import InputError
-from tracker.db.store import Store
 from tracker.exchange.progress import build_progress_document, read_progress_file, write_document
 from tracker.exchange.review import read_review_file
-from tracker.ui.mainwindow import MainWindow
 from tracker.ui.models.skill_tree import ReviewRole
 from tracker.ui.review.file_store import FileStore
 from tracker.ui.review.review_window import ReviewWindow
 
 WAIT = 20_000
 
-
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "d")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def window(qtbot, store):
-    win = MainWindow(store, welcome=False)
-    qtbot.addWidget(win)
-    yield win
-    for w in list(win.exchange_actions.windows):
-        w._discard_ok = True
-        w.close()
 
 
 @pytest.fixture

@@ -55,13 +55,6 @@ def _factories(force: bool = False) -> dict:
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "d")
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def make_window(qtbot, store):
     windows = []
 

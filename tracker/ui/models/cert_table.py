@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, Qt
+from PySide6.QtCore import QModelIndex, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from tracker.db.types import Certification
 from tracker.status import cert_status
+from tracker.ui.models.rows import RowTableModel
 
 CertIdRole = Qt.ItemDataRole.UserRole + 1
 StatusRole = Qt.ItemDataRole.UserRole + 2   # "valid" | "expiring" | "expired"
@@ -75,8 +76,10 @@ def status_icon(status: str) -> QIcon | None:
     return _ICONS[status]
 
 
-class CertTableModel(QAbstractTableModel):
+class CertTableModel(RowTableModel):
     """Rows are :class:`Certification` dataclasses, in the Store's order."""
+
+    HEADERS = HEADERS
 
     def __init__(self, today: Callable[[], date] = date.today, parent=None):
         super().__init__(parent)
@@ -93,30 +96,6 @@ class CertTableModel(QAbstractTableModel):
 
     def certification(self, row: int) -> Certification:
         return self._rows[row]
-
-    def row_of(self, cert_id: int) -> int:
-        for i, c in enumerate(self._rows):
-            if c.id == cert_id:
-                return i
-        return -1
-
-    # -------------------------------------------------------- Qt
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _D.DisplayRole):
-        if role == _D.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
-
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: QModelIndex, role: int = _D.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -8,9 +8,10 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from tracker.db.types import StudySession
+from tracker.ui.models.rows import RowTableModel
 
 SessionIdRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
@@ -27,8 +28,10 @@ def format_minutes(minutes: int) -> str:
     return f"{hours} h {rest:02d} min" if rest else f"{hours} h"
 
 
-class StudyTableModel(QAbstractTableModel):
+class StudyTableModel(RowTableModel):
     """Rows are :class:`StudySession` dataclasses; skill ids shown by their titles."""
+
+    HEADERS = HEADERS
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -44,29 +47,6 @@ class StudyTableModel(QAbstractTableModel):
 
     def session(self, row: int) -> StudySession:
         return self._rows[row]
-
-    def row_of(self, session_id: int) -> int:
-        for i, s in enumerate(self._rows):
-            if s.id == session_id:
-                return i
-        return -1
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _D.DisplayRole):
-        if role == _D.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(HEADERS):
-            return HEADERS[section]
-        return None
-
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: QModelIndex, role: int = _D.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

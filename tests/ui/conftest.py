@@ -1,0 +1,33 @@
+"""Fixtures shared by the widget tests: a fresh Store on the shipped curriculum and a main
+window on it (welcome skipped), whose extra windows are closed at teardown."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.db.store import Store
+
+WAIT = 20_000
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "d")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def window(qtbot, store):
+    from tracker.ui.cohort import CohortWindow
+    from tracker.ui.mainwindow import MainWindow
+
+    win = MainWindow(store, welcome=False)
+    qtbot.addWidget(win)
+    yield win
+    for w in list(win.exchange_actions.windows):
+        if isinstance(w, CohortWindow):
+            w.cancel_load()
+            qtbot.waitUntil(lambda w=w: not w.loading, timeout=WAIT)
+        w._discard_ok = True
+        w.close()
