@@ -26,8 +26,25 @@ class Page(QWidget):
         if self.object_name:
             self.setObjectName(self.object_name)
 
+    #: Kinds this page draws. The default on_changed redraws when one of them changed, at
+    #: once if the page is visible, else when it is next shown (hidden pages do no work).
+    relevant: frozenset[str] = frozenset()
+    _dirty = False
+
     def on_changed(self, kinds: frozenset[str]) -> None:
-        pass
+        if kinds & self.relevant:
+            self._dirty = True
+            if self.isVisible():
+                self.refresh()
+
+    def showEvent(self, ev) -> None:
+        if self._dirty:
+            self.refresh()
+        super().showEvent(ev)
+
+    def refresh(self) -> None:
+        """Redraw from the Store; subclasses call this first or reset ``_dirty`` themselves."""
+        self._dirty = False
 
     def open_item(self, arg: object) -> None:
         pass

@@ -124,6 +124,7 @@ class _Stat(QWidget):
 class DashboardPage(Page):
     title = "Dashboard"
     object_name = "dashboardPage"
+    relevant = RELEVANT
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
@@ -263,17 +264,6 @@ class DashboardPage(Page):
         super().resizeEvent(ev)
 
     # ------------------------------------------------------------------ refresh
-    def on_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & RELEVANT:
-            self._dirty = True
-            if self.isVisible():
-                self.refresh()
-
-    def showEvent(self, ev) -> None:
-        if self._dirty:
-            self.refresh()
-        super().showEvent(ev)
-
     def refresh(self) -> None:
         self._dirty = False
         self.data = d = load(self.ctx.store)

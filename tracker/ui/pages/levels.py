@@ -170,6 +170,7 @@ class LevelCard(Card):
 class LevelsPage(Page):
     title = "Levels"
     object_name = "levelsPage"
+    relevant = RELEVANT
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
@@ -193,17 +194,6 @@ class LevelsPage(Page):
         self.intro = label("", role="muted", wrap=True)
         self.column.addWidget(self.intro)
         self.column.addStretch(1)
-
-    def on_changed(self, kinds: frozenset[str]) -> None:
-        if kinds & RELEVANT:
-            self._dirty = True
-            if self.isVisible():
-                self.refresh()
-
-    def showEvent(self, ev) -> None:
-        if self._dirty:
-            self.refresh()
-        super().showEvent(ev)
 
     def changeEvent(self, ev) -> None:
         # verdict and reason colours come from the palette: redo them on a theme switch
