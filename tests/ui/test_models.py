@@ -212,3 +212,17 @@ def test_weekly_totals_on_known_data():
     assert weeks[0][0] == date(2024, 11, 25)
     assert sum(m for _, m in weeks) == 150        # the 2024 session is out of the window
     assert first_day_needed(today) == "2024-11-25"
+
+
+def test_short_level_titles_drop_the_shared_words():
+    from tracker.curriculum.model import Level
+    from tracker.ui.models.skill_tree import short_level_titles
+
+    levels = [Level("junior", 1, "Junior MLOps Engineer"), Level("mlops", 2, "MLOps Engineer"),
+              Level("senior", 3, "Senior MLOps Engineer"), Level("lead", 4, "MLOps Team Lead"),
+              Level("director", 5, "Director of MLOps")]
+    assert short_level_titles(levels) == {"junior": "Junior", "mlops": "MLOps Engineer",
+                                          "senior": "Senior", "lead": "Team Lead",
+                                          "director": "Director"}
+    two = [Level("a", 1, "Apprentice Baker"), Level("b", 2, "Master Baker")]
+    assert short_level_titles(two) == {"a": "Apprentice Baker", "b": "Master Baker"}

@@ -51,6 +51,23 @@ VERDICT_LABELS = {"verified": "Verified", "needs-work": "Needs work"}
 _D = Qt.ItemDataRole
 
 
+
+def short_level_titles(levels) -> dict[str, str]:
+    """Level titles without the words most of them share, for a narrow tree column:
+    "Junior MLOps Engineer" -> "Junior", "Director of MLOps" -> "Director". A title that
+    would be left empty stays whole; the full title is in the tooltip and detail pane."""
+    from collections import Counter
+
+    words = Counter(w for lv in levels for w in set(lv.title.split()))
+    common = {w for w, n in words.items() if len(levels) > 2 and n * 2 > len(levels)}
+    out = {}
+    for lv in levels:
+        kept = [w for w in lv.title.split() if w not in common]
+        while kept and kept[-1].lower() in ("of", "for", "and", "the", "de"):
+            kept.pop()
+        out[lv.id] = " ".join(kept) or lv.title
+    return out
+
 @dataclass(eq=False)
 class Node:
     """One row of the tree. Area and skill rows carry done/total counts."""
@@ -64,6 +81,7 @@ class Node:
     description: str = ""
     level: str = ""
     level_title: str = ""
+    level_short: str = ""   # for the narrow Level column; level_title in tooltips
     core: bool = False
     state: str = TODO
     review: str | None = None
@@ -95,6 +113,7 @@ def build_tree(cur: Curriculum, states: Mapping[str, str],
     for m in cur.milestones:
         by_skill.setdefault(m.skill, []).append(m)
     milestones: dict[str, Node] = {}
+    short = short_level_titles(cur.levels)
     for area in cur.areas:
         skills = [s for s in cur.skills if s.area == area.id and by_skill.get(s.id)]
         if not skills:
@@ -106,6 +125,7 @@ def build_tree(cur: Curriculum, states: Mapping[str, str],
                 lv = cur.level_by_id.get(m.level)
                 n = s.add(Node(MILESTONE, m.id, m.title, description=m.description,
                                level=m.level, level_title=lv.title if lv else m.level,
+                               level_short=short.get(m.level, m.level),
                                core=m.core, state=states.get(m.id, TODO),
                                review=reviews.get(m.id)))
                 n.search = " ".join((m.title, m.id, m.description, sk.title, area.title)).lower()
@@ -385,7 +405,7 @@ class SkillTreeModel(QAbstractItemModel):
             return node.title
         if node.kind == MILESTONE:
             if col == LEVEL_COL:
-                return node.level_title + (" · core" if node.core else "")
+                return (node.level_short or node.level_title) + (" · core" if node.core else "")
             if col == STATE_COL:
                 state = STATE_LABELS.get(node.state, node.state)
                 if node.review:
@@ -407,8 +427,11 @@ class SkillTreeModel(QAbstractItemModel):
             if node.description:
                 text += f"<p>{html.escape(node.description)}</p>"
             return text
-        if col == LEVEL_COL and node.core:
-            return "<p>Core milestone: required to be ready for its level</p>"
+        if col == LEVEL_COL:
+            text = f"<p>{html.escape(node.level_title)}</p>"
+            if node.core:
+                text += "<p>Core milestone: required to be ready for its level</p>"
+            return text
         if col == STATE_COL:
             review = ""
             if node.review:

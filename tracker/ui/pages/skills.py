@@ -68,9 +68,16 @@ from tracker.ui.models.skill_tree import (
     MilestoneFilterProxy,
     SkillTreeModel,
     review_icon,
+    short_level_titles,
     state_icon,
 )
-from tracker.ui.operations import AddEvidence, RemoveEvidence, SetNote, SetStates, perform
+from tracker.ui.operations import (
+    AddEvidence,
+    RemoveEvidence,
+    SetNote,
+    SetStates,
+    perform,
+)
 from tracker.ui.pages.base import Page
 from tracker.ui.widgets import Card, heading, label
 
@@ -231,7 +238,8 @@ class SkillsPage(Page):
         """Ideal widths for the level and state columns (from the pack's level titles)."""
         fm = QFontMetrics(self.tree.font())
         cur = self.ctx.store.curriculum()
-        level_w = max([fm.horizontalAdvance(lv.title + " · core") for lv in cur.levels]
+        short = short_level_titles(cur.levels)
+        level_w = max([fm.horizontalAdvance(t + " · core") for t in short.values()]
                       + [fm.horizontalAdvance(HEADERS[LEVEL_COL])]) + 24
         self._ideal = (min(level_w, 240), fm.horizontalAdvance("Learning · needs work") + 40)
         self._fit_columns()
