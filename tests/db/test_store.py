@@ -325,3 +325,40 @@ def test_an_import_of_reviews_can_be_removed_exactly(store: Store):
     store.remove_reviews(ids)
     assert store.reviews()["python.venv"].comment == "older"
     assert store.import_reviews([]) == []
+
+
+def test_undo_of_a_delete_never_overwrites_a_row_that_took_the_freed_id(tmp_path: Path,
+                                                                        tiny_default):
+    """SQLite reuses the highest freed rowid: a CLI add after a GUI delete gets the deleted
+    row's id. Restoring the deleted row must then take a new id, not overwrite."""
+    folder = tmp_path / "d"
+    with Store.open(folder) as gui, Store.open(folder) as cli:
+        old = gui.add_certification(CertificationInput("Old cert", "X", "2024-01-01"))
+        gui.delete_certification(old.id)
+        theirs = cli.add_certification(CertificationInput("CKA", "CNCF", "2025-01-01"))
+        assert theirs.id == old.id  # the id really was reused
+        back = gui.restore_certification(old)
+        assert back.id != theirs.id and back.name == "Old cert"
+        assert sorted(c.name for c in gui.certifications()) == ["CKA", "Old cert"]
+
+        s1 = gui.add_study_session(30, day="2026-01-01")
+        gui.delete_study_session(s1.id)
+        s2 = cli.add_study_session(45, day="2026-01-02")
+        assert s2.id == s1.id
+        again = gui.restore_study_session(s1)
+        assert again.id != s2.id
+        assert sorted(s.minutes for s in gui.study_sessions()) == [30, 45]
+
+        e1 = gui.add_evidence("python.venv", "https://a.example")
+        gui.remove_evidence(e1.id)
+        e2 = cli.add_evidence("python.venv", "https://b.example")
+        assert gui.restore_evidence(e1).id != e2.id
+        assert sorted(e.text for e in gui.evidence()) == ["https://a.example",
+                                                         "https://b.example"]
+
+
+def test_undo_of_an_edit_restores_the_same_row(store: Store):
+    c = store.add_certification(CertificationInput("CKA", "CNCF", "2025-01-01"))
+    before = store.update_certification(c.id, CertificationInput("CKAD", "CNCF", "2025-01-01"))
+    assert store.restore_certification(before).id == c.id
+    assert [x.name for x in store.certifications()] == ["CKA"]

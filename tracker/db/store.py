@@ -292,8 +292,9 @@ class Store:
     def remove_evidence(self, evidence_id: int) -> Evidence | None:
         return self._w().remove_evidence(evidence_id)
 
-    def restore_evidence(self, ev: Evidence) -> None:
-        self._w().restore_evidence(ev)
+    def restore_evidence(self, ev: Evidence) -> Evidence:
+        """Put removed evidence back; returns it with the id it now has."""
+        return self._w().restore_evidence(ev)
 
     # ---------------------------------------------------------------- certifications
     def certifications(self) -> list[Certification]:
@@ -319,9 +320,10 @@ class Store:
     def delete_certification(self, cert_id: int) -> Certification:
         return self._w().delete_certification(cert_id)
 
-    def restore_certification(self, c: Certification) -> None:
-        """Put a certification back exactly as it was (undo of delete or edit)."""
-        self._w().restore_certification(c)
+    def restore_certification(self, c: Certification) -> Certification:
+        """Put a certification back exactly as it was (undo of delete or edit); returns it
+        with the id it now has (a new one if another row took the old id meanwhile)."""
+        return self._w().restore_certification(c)
 
     # ---------------------------------------------------------------- study sessions
     def study_sessions(self, since_day: str | None = None) -> list[StudySession]:
@@ -342,8 +344,9 @@ class Store:
     def delete_study_session(self, session_id: int) -> StudySession:
         return self._w().delete_study_session(session_id)
 
-    def restore_study_session(self, st: StudySession) -> None:
-        self._w().restore_study_session(st)
+    def restore_study_session(self, st: StudySession) -> StudySession:
+        """Put a deleted session back; returns it with the id it now has."""
+        return self._w().restore_study_session(st)
 
     # ---------------------------------------------------------------- reviews
     def reviews(self) -> dict[str, Review]:

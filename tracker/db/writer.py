@@ -206,10 +206,14 @@ class Writer:
             s.delete(row)
             return ev
 
-    def restore_evidence(self, ev: Evidence) -> None:
+    def restore_evidence(self, ev: Evidence) -> Evidence:
+        """Put removed evidence back; under a new id if another row took its old one."""
         with self.tx() as s:
-            s.add(EvidenceRow(id=ev.id, milestone_id=ev.milestone, text=ev.text,
-                              added_at=ev.added_at))
+            row = EvidenceRow(id=_free_id(s, EvidenceRow, ev.id), milestone_id=ev.milestone,
+                              text=ev.text, added_at=ev.added_at)
+            s.add(row)
+            s.flush()
+            return Evidence(row.id, ev.milestone, ev.text, ev.added_at)
 
     # ---------------------------------------------------------------- certifications
     def add_certification(self, c: CertificationInput) -> Certification:
@@ -239,14 +243,18 @@ class Writer:
             s.delete(row)
             return before
 
-    def restore_certification(self, c: Certification) -> None:
+    def restore_certification(self, c: Certification) -> Certification:
+        """Put a certification back exactly (undo of an edit: same row; undo of a delete:
+        a new row, under its old id unless another certification has taken it since)."""
         with self.tx() as s:
             row = s.get(CertificationRow, c.id)
-            if row is None:
-                row = CertificationRow(id=c.id)
+            if row is None or row.created_at != c.created_at:  # gone, or the id reused
+                row = CertificationRow(id=_free_id(s, CertificationRow, c.id))
                 s.add(row)
             for k in CERT_FIELDS + ("created_at",):
                 setattr(row, k, getattr(c, k))
+            s.flush()
+            return cert_of(row)
 
     # ---------------------------------------------------------------- study sessions
     def add_study_session(self, minutes: int, day: str, skill: str | None,
@@ -267,10 +275,15 @@ class Writer:
             s.delete(row)
             return before
 
-    def restore_study_session(self, st: StudySession) -> None:
+    def restore_study_session(self, st: StudySession) -> StudySession:
+        """Put a deleted session back; under a new id if another row took its old one."""
         with self.tx() as s:
-            s.add(StudySessionRow(id=st.id, day=st.day, minutes=st.minutes, skill_id=st.skill,
-                                  note=st.note, created_at=st.created_at))
+            row = StudySessionRow(id=_free_id(s, StudySessionRow, st.id), day=st.day,
+                                  minutes=st.minutes, skill_id=st.skill, note=st.note,
+                                  created_at=st.created_at)
+            s.add(row)
+            s.flush()
+            return study_of(row)
 
     # ---------------------------------------------------------------- reviews
     def add_reviews(self, items: list[Review]) -> list[int]:
@@ -338,6 +351,12 @@ class Writer:
                                 reviewer=r.reviewer, reviewed_at=r.reviewed_at,
                                 imported_at=r.imported_at or now,
                                 progress_digest=r.progress_digest))
+
+
+def _free_id(s: Session, model: Any, wanted: int) -> int | None:
+    """``wanted`` if no row has it (SQLite reuses the highest freed id, so a row added by
+    another process may hold it now), else None: the database picks a new one."""
+    return wanted if s.get(model, wanted) is None else None
 
 
 def cert_of(r: CertificationRow) -> Certification:

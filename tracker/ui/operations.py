@@ -38,17 +38,20 @@ class Operation(QUndoCommand):
         if not self._applied_once:
             self._applied_once = True
             return
-        self._guarded(self.apply, "Redone: ")
+        self._guarded(self.apply, "Redone: ", "redo")
 
     def undo(self) -> None:
-        self._guarded(self.revert, "Undone: ")
+        self._guarded(self.revert, "Undone: ", "undo")
 
-    def _guarded(self, fn, prefix: str) -> None:
-        # Exceptions must not escape into Qt's C++ frames.
+    def _guarded(self, fn, prefix: str, verb: str) -> None:
+        # Exceptions must not escape into Qt's C++ frames: every failure becomes a message.
         try:
             fn()
         except (TrackerError, OSError) as exc:
             self.ctx.error.emit(str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - a bug still must not kill the app
+            self.ctx.error.emit(f"Could not {verb} {self.text()}: {type(exc).__name__}: {exc}")
             return
         self.ctx.notify(*self.kinds, message=prefix + self.text() + " (saved)")
 
@@ -63,6 +66,9 @@ def perform(ctx: AppContext, op: Operation) -> bool:
         op.apply()
     except (TrackerError, OSError) as exc:
         ctx.error.emit(str(exc))
+        return False
+    except Exception as exc:  # noqa: BLE001 - never into Qt's frames; nothing was saved
+        ctx.error.emit(f"{op.text()} failed: {type(exc).__name__}: {exc}")
         return False
     # Read what we need first: push() may merge ``op`` into the previous command and
     # delete it (QUndoCommand.mergeWith), after which its C++ side is gone.
@@ -150,7 +156,7 @@ class AddCertification(Operation):
         if self.added is None:
             self.added = self.ctx.store.add_certification(self.input)
         else:
-            self.ctx.store.restore_certification(self.added)
+            self.added = self.ctx.store.restore_certification(self.added)
 
     def revert(self) -> None:
         assert self.added is not None
@@ -189,7 +195,7 @@ class DeleteCertification(Operation):
         self.ctx.store.delete_certification(self.cert.id)
 
     def revert(self) -> None:
-        self.ctx.store.restore_certification(self.cert)
+        self.cert = self.ctx.store.restore_certification(self.cert)
 
 
 class AddStudySession(Operation):
@@ -205,7 +211,7 @@ class AddStudySession(Operation):
         if self.added is None:
             self.added = self.ctx.store.add_study_session(*self.args)
         else:
-            self.ctx.store.restore_study_session(self.added)
+            self.added = self.ctx.store.restore_study_session(self.added)
 
     def revert(self) -> None:
         assert self.added is not None
@@ -223,7 +229,7 @@ class DeleteStudySession(Operation):
         self.ctx.store.delete_study_session(self.session.id)
 
     def revert(self) -> None:
-        self.ctx.store.restore_study_session(self.session)
+        self.session = self.ctx.store.restore_study_session(self.session)
 
 
 class AddEvidence(Operation):
@@ -238,7 +244,7 @@ class AddEvidence(Operation):
         if self.added is None:
             self.added = self.ctx.store.add_evidence(self.milestone, self.text_value)
         else:
-            self.ctx.store.restore_evidence(self.added)
+            self.added = self.ctx.store.restore_evidence(self.added)
 
     def revert(self) -> None:
         self.ctx.store.remove_evidence(self.added.id)
@@ -255,7 +261,7 @@ class RemoveEvidence(Operation):
         self.ctx.store.remove_evidence(self.evidence.id)
 
     def revert(self) -> None:
-        self.ctx.store.restore_evidence(self.evidence)
+        self.evidence = self.ctx.store.restore_evidence(self.evidence)
 
 
 class ImportReviews(Operation):
