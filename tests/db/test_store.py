@@ -362,3 +362,22 @@ def test_undo_of_an_edit_restores_the_same_row(store: Store):
     before = store.update_certification(c.id, CertificationInput("CKAD", "CNCF", "2025-01-01"))
     assert store.restore_certification(before).id == c.id
     assert [x.name for x in store.certifications()] == ["CKA"]
+
+
+def test_restore_keeps_the_progress_of_retired_milestones(store: Store, tmp_path: Path):
+    """Restoring one's own export made while a custom pack was active must not wipe the
+    progress, notes or evidence of milestones that pack retired."""
+    store.set_states({"docker.scan": "done", "python.venv": "done"})
+    store.set_note("docker.scan", "trivy in CI")
+    store.add_evidence("docker.scan", "https://ci.example/scan")
+    text = TINY.read_text().replace('id = "docker.scan"', 'id = "docker.sbom"')
+    store.sync_curriculum(parse_toml_text(text, "custom"))  # docker.scan is now retired
+    snap = store.snapshot(with_history=False)
+    store.set_states({"python.venv": "todo"})
+    store.replace_all(snap)
+    assert store.states()["python.venv"] == "done"
+    assert store.states()["docker.scan"] == "done"
+    assert store.progress()["docker.scan"].note == "trivy in CI"
+    assert [e.text for e in store.evidence("docker.scan")] == ["https://ci.example/scan"]
+    store.sync_curriculum(load_pack(TINY))  # back: the retired milestone is whole again
+    assert store.states()["docker.scan"] == "done"

@@ -190,14 +190,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         cur = store.curriculum()
         known = set(cur.milestone_by_id) | {m for m, _ in store.retired_milestones()}
-        skipped = sorted({m for m in snap.progress if m not in cur.milestone_by_id}
+        skipped = sorted({m for m in snap.progress if m not in known}
                          | {m for m in snap.reviews if m not in known})
         from dataclasses import replace
 
         snap = replace(snap, reviews={k: r for k, r in snap.reviews.items() if k in known})
         info = backup.make_backup(store.folder, reason="before-restore")
         store.replace_all(snap, source="restore")
-    done = sum(1 for e in snap.progress.values() if e.state == "done")
+    done = sum(1 for m, e in snap.progress.items() if e.state == "done" and m in known)
     print(f"restored {reading.source}: {_plural(done, 'done milestone')}, "
           f"{_plural(len(snap.certifications), 'certification')}, "
           f"{_plural(len(snap.study_sessions), 'study session')}, "

@@ -306,8 +306,9 @@ class Writer:
         now = self.now()
         with self.tx() as s:
             old = {r.milestone_id: r for r in s.scalars(select(ProgressRow))}
+            known = set(s.scalars(select(MilestoneRow.id)))  # active and retired
             for mid, entry in snapshot.progress.items():
-                if mid not in cur.milestone_by_id:
+                if mid not in known:
                     continue
                 row = old.pop(mid, None)
                 before = row.state if row else "todo"
@@ -321,6 +322,8 @@ class Writer:
                     s.add(ProgressEventRow(milestone_id=mid, state=entry.state,
                                            previous_state=before, at=now, source=source))
             for mid, row in old.items():
+                if mid not in cur.milestone_by_id:
+                    continue  # retired: the file cannot speak for it; keep its progress
                 if row.state != "todo":
                     s.add(ProgressEventRow(milestone_id=mid, state="todo",
                                            previous_state=row.state, at=now, source=source))
@@ -330,10 +333,13 @@ class Writer:
             prow.name, prow.experience_years, prow.updated_at = p.name, p.experience_years, now
             prow.target_level = p.target_level if p.target_level in cur.level_by_id else None
             s.merge(prow)
-            s.execute(delete(EvidenceRow))
+            # Evidence of milestones the file can speak for is replaced; a retired
+            # milestone's evidence that the file does not mention is kept.
+            speaks = set(cur.milestone_by_id) | set(snapshot.evidence)
+            s.execute(delete(EvidenceRow).where(EvidenceRow.milestone_id.in_(speaks)))
             for items in snapshot.evidence.values():
                 for ev in items:
-                    if ev.milestone in cur.milestone_by_id:
+                    if ev.milestone in known:
                         s.add(EvidenceRow(milestone_id=ev.milestone, text=ev.text,
                                           added_at=ev.added_at or now))
             s.execute(delete(CertificationRow))

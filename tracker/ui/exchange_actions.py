@@ -315,7 +315,7 @@ class ExchangeActions(QObject):
             snap = reading.to_snapshot()
             cur = store.curriculum()
             known = set(cur.milestone_by_id) | {m for m, _ in store.retired_milestones()}
-            skipped = sorted({m for m in snap.progress if m not in cur.milestone_by_id}
+            skipped = sorted({m for m in snap.progress if m not in known}
                              | {m for m in snap.reviews if m not in known})
             snap = replace(snap, reviews={k: r for k, r in snap.reviews.items() if k in known})
             return RestorePlan(src, reading, snap, tuple(skipped), store.counts(),
