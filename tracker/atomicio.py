@@ -10,6 +10,11 @@ the target open; that is retried a bounded number of times.
 On any failure (disk full, permission, interrupt) the previous file stays whole and the
 temporary file is removed; the exception is re-raised. Pure Python, no Qt; safe from any
 thread (two writers to the same path: the last ``os.replace`` wins, neither is torn).
+
+A symlink is followed: the file it points to is replaced (in that file's folder) and the
+link stays a link. A target that exists but is not a regular file (a FIFO, a device such as
+``/dev/null``, a socket, a folder) is refused with :class:`InputError` before anything is
+written. An ``OSError`` names the target path, never the temporary file.
 """
 
 from __future__ import annotations
@@ -19,8 +24,11 @@ import os
 import stat
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+from tracker.db.errors import InputError
 
 IS_WINDOWS = sys.platform == "win32"
 REPLACE_ATTEMPTS = 10
@@ -38,9 +46,32 @@ def write_text(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` atomically; see the module docstring."""
-    target = Path(path)
+    try:
+        _write_bytes(Path(path), data)
+    except OSError as exc:
+        # Name the path the user asked for, not the temp file (or nothing at all).
+        if exc.errno is None:
+            raise
+        raise OSError(exc.errno, exc.strerror, os.fspath(path)) from exc
+
+
+def _real_target(given: Path) -> Path:
+    """The file to replace: a symlink's final destination (so the link stays a link)."""
+    if given.is_symlink():
+        return Path(os.path.realpath(given))
+    return given
+
+
+def _write_bytes(given: Path, data: bytes) -> None:
+    target = _real_target(given)
+    try:
+        st = os.stat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{given} is not a regular file; choose another name")
     folder = target.parent if str(target.parent) else Path(".")
-    mode = _mode_for(target)
+    mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
     fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
@@ -65,14 +96,30 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         _fsync_dir(folder)
 
 
-def _mode_for(target: Path) -> int:
-    """Keep an existing file's permissions; new files get 0o666 minus the umask."""
-    try:
-        return stat.S_IMODE(os.stat(target).st_mode)
-    except OSError:
-        umask = os.umask(0)
+def _initial_umask() -> int:
+    # os.umask() can only be read by setting it: done once, at import, under a lock, so
+    # no writer thread ever sees the temporary 0.
+    with _UMASK_LOCK:
+        umask = os.umask(0o022)
         os.umask(umask)
-        return 0o666 & ~umask
+        return umask
+
+
+_UMASK_LOCK = threading.Lock()
+_START_UMASK = _initial_umask()
+
+
+def _umask() -> int:
+    """The current umask without changing it: Linux reports it in /proc/self/status;
+    elsewhere the value read once at import."""
+    try:
+        with open("/proc/self/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return _START_UMASK
 
 
 def _replace(tmp: Path, target: Path) -> None:
