@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -358,19 +360,34 @@ def parse_toml_text(text: str, source: str = "pack") -> Curriculum:
 
 
 def load_pack(path: str | Path) -> Curriculum:
-    """Read and validate a TOML pack file. Raises CurriculumError for any problem."""
+    """Read and validate a TOML pack file. Raises CurriculumError for any problem (a FIFO
+    or device file is refused without being opened)."""
     p = Path(path)
     source = p.name
+    too_large = CurriculumError(source, [Problem("", "file is larger than 5 MB")])
     try:
-        if p.stat().st_size > MAX_PACK_BYTES:
-            raise CurriculumError(source, [Problem("", "file is larger than 5 MB")])
-        raw = p.read_bytes()
+        st = os.stat(p)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(p)
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block, /dev/zero never ends
+            raise CurriculumError(source, [Problem("", "is not a regular file")])
+        if st.st_size > MAX_PACK_BYTES:
+            raise too_large
+        # Like tracker.exchange.safe_json.read_regular (the layers keep this one separate):
+        # O_NONBLOCK in case the path became a FIFO since the stat; never more than the limit.
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise CurriculumError(source, [Problem("", "is not a regular file")])
+            raw = fh.read(MAX_PACK_BYTES + 1)
     except CurriculumError:
         raise
     except IsADirectoryError:
         raise CurriculumError(source, [Problem("", "is a folder, not a pack file")]) from None
     except OSError as exc:
         raise CurriculumError(source, [Problem("", f"cannot read: {exc.strerror or exc}")]) from None
+    if len(raw) > MAX_PACK_BYTES:  # grew while read
+        raise too_large
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

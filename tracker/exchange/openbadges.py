@@ -12,6 +12,7 @@ from typing import Any
 
 from tracker.db.errors import InputError
 from tracker.db.types import CertificationInput
+from tracker.exchange.safe_json import FileTooLarge, NotRegularFile, read_regular
 
 MAX_BYTES = 2_000_000
 
@@ -92,16 +93,21 @@ def parse_badge(doc: Any) -> CertificationInput:
 
 def load_badge(path: str | Path) -> CertificationInput:
     p = Path(path)
+    too_large = InputError(f"{p.name} is larger than 2 MB; not a badge file")
     try:
-        if p.stat().st_size > MAX_BYTES:
-            raise InputError(f"{p.name} is larger than 2 MB; not a badge file")
-        data = p.read_bytes()
+        data = read_regular(p, MAX_BYTES)
+    except FileTooLarge:
+        raise too_large from None
+    except NotRegularFile:
+        raise InputError(f"{p} is not a regular file") from None
     except FileNotFoundError:
         raise InputError(f"{p}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{p} is a folder, not a badge file") from None
     except OSError as exc:
         raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:  # grew while read
+        raise too_large
     try:
         doc = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constants)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:

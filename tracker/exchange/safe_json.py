@@ -12,9 +12,12 @@ Pure Python, no Qt; safe from any thread.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -39,18 +42,50 @@ class LoadError(InputError):
     """A file that cannot be read as it is; ``str(exc)`` is one line a user can read."""
 
 
+class NotRegularFile(OSError):
+    """The path is a FIFO, a device, a socket...: never opened, so it cannot block."""
+
+
+def read_regular(path: str | Path, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of a regular file (the caller refuses more than
+    ``limit``: the file grew while read). Larger than ``limit`` up front: FileTooLarge.
+    A folder raises IsADirectoryError; a FIFO, device or socket raises
+    :class:`NotRegularFile` before it is opened (a FIFO would block, /dev/zero never ends).
+    Other OSErrors (missing, permission) propagate."""
+    st = os.stat(path)
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+    # O_NONBLOCK: if the path was swapped for a FIFO since the stat, open does not wait.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        if st.st_size > limit:
+            raise FileTooLarge(st.st_size)
+        return fh.read(limit + 1)
+
+
+class FileTooLarge(Exception):
+    """Raised by :func:`read_regular` when the file is larger than the limit (``size``)."""
+
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
 def read_limited(path: str | Path, *, limit: int = MAX_BYTES) -> bytes:
-    """Read a whole file, refusing anything larger than ``limit`` before reading it."""
+    """Read a whole regular file, refusing anything larger than ``limit`` before reading it."""
     p = Path(path)
     try:
-        with open(p, "rb") as fh:
-            size = _size(fh)
-            if size > limit:
-                raise LoadError(f"{p.name}: the file is {size / 1048576:.1f} MB; files larger "
-                                f"than {limit // 1048576} MB are refused")
-            data = fh.read(limit + 1)
-    except LoadError:
-        raise
+        data = read_regular(p, limit)
+    except FileTooLarge as big:
+        raise LoadError(f"{p.name}: the file is {big.size / 1048576:.1f} MB; files larger "
+                        f"than {limit // 1048576} MB are refused") from None
+    except NotRegularFile:
+        raise LoadError(f"{p} is not a regular file") from None
     except FileNotFoundError:
         raise LoadError(f"{p}: no such file") from None
     except IsADirectoryError:
@@ -59,18 +94,9 @@ def read_limited(path: str | Path, *, limit: int = MAX_BYTES) -> bytes:
         raise LoadError(f"{p}: permission denied") from None
     except (OSError, ValueError) as exc:
         raise LoadError(f"cannot read {p}: {getattr(exc, 'strerror', None) or exc}") from None
-    if len(data) > limit:  # grew while we read, or a special file
+    if len(data) > limit:  # grew while we read
         raise LoadError(f"{p.name}: files larger than {limit // 1048576} MB are refused")
     return data
-
-
-def _size(fh: Any) -> int:
-    import os
-
-    try:
-        return os.fstat(fh.fileno()).st_size
-    except OSError:
-        return 0
 
 
 def skeleton(raw: bytes) -> bytes:
