@@ -9,6 +9,7 @@ or writes a PDF.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -77,14 +78,33 @@ def build_parser() -> Parser:
     return parser
 
 
+def _check_text(argv: list[str]) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates: refuse them here, in one
+    line, before they reach the database or a file name (they cannot be stored as text)."""
+    for n, arg in enumerate(argv, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(f"argument {n} is not valid text (not UTF-8)") from None
+
+
+def _check_data_dir(value: str | None) -> str | None:
+    if value == "":
+        # Empty would silently mean "the default folder": the user's real data.
+        raise UsageError("--data-dir must not be empty")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        _check_text(argv)
         if _starts_gui(argv):  # skip building every subcommand's parser: start-up counts
             from tracker.app import run_gui
 
-            return run_gui(_global_parser().parse_args(argv).data_dir)
+            return run_gui(_check_data_dir(_global_parser().parse_args(argv).data_dir))
         args = build_parser().parse_args(argv)
+        _check_data_dir(args.data_dir)
         if not getattr(args, "command", None):
             from tracker.app import run_gui
 
@@ -97,6 +117,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BaseException as exc:  # noqa: BLE001 - the one place that turns errors into lines
         return report_error(exc)
+
+
+# OSErrors about the user's own paths (a typo, a file where a folder should be, a name too
+# long, a read-only or full disk): bad input, exit 2. Any other OSError stays 1.
+USER_PATH_ERRNOS = frozenset({errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR,
+                              errno.ENOTDIR, errno.EEXIST, errno.ENAMETOOLONG, errno.EROFS,
+                              errno.ENOSPC})
 
 
 def report_error(exc: BaseException) -> int:
@@ -113,10 +140,14 @@ def report_error(exc: BaseException) -> int:
         print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
-        return 2 if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError,
-                                     NotADirectoryError)) else 1
+        name = getattr(exc, "filename", None)
+        if exc.errno in (errno.EEXIST, errno.ENOTDIR) and name and os.path.lexists(name) \
+                and not os.path.isdir(name):  # e.g. --data-dir names a file
+            print(f"error: {name} is a file, not a folder", file=sys.stderr)
+        else:
+            where = f" ({name})" if name else ""
+            print(f"error: {one_line(exc.strerror or str(exc))}{where}", file=sys.stderr)
+        return 2 if exc.errno in USER_PATH_ERRNOS else 1
     if os.environ.get("MLOPS_TRACKER_DEBUG"):
         import traceback
 

@@ -17,8 +17,13 @@ ENV_DATA_DIR = "MLOPS_TRACKER_DATA_DIR"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The data folder (not created here)."""
-    if override:
+    """The data folder (not created here). An explicitly empty ``override`` is refused
+    (it must never fall back to the real data); an empty environment variable is unset."""
+    if override is not None:
+        if os.fspath(override) == "":
+            from tracker.db.errors import InputError
+
+            raise InputError("--data-dir must not be empty")
         return Path(override).expanduser()
     env = os.environ.get(ENV_DATA_DIR)
     if env:
