@@ -38,13 +38,13 @@ def cmd_milestones(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         cur = store.curriculum()
-        if args.level and args.level not in cur.level_by_id:
+        if args.level is not None and args.level not in cur.level_by_id:
             raise InputError(f"unknown level {args.level!r} "
                              f"(one of: {', '.join(lv.id for lv in cur.levels)})")
         reviews = {k: r.to_dict() for k, r in store.reviews().items()}
         doc = milestones_document(cur, store.states(), reviews)
     rows = [m for m in doc["milestones"]
-            if (not args.level or m["level"] == args.level)
+            if (args.level is None or m["level"] == args.level)
             and (not args.state or m["state"] == args.state)]
     if args.json:
         print_json({"milestones": rows})
