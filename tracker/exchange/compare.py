@@ -6,6 +6,7 @@ Pure; the result is plain JSON-able data (``review FILE --since OLDER --json`` p
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from tracker import readiness as rd
@@ -23,6 +24,19 @@ def _session_key(s: Any) -> tuple[Any, ...]:
     return (s.day, s.minutes, s.skill, s.note, s.created_at)
 
 
+def instant(text: str, source: str) -> datetime:
+    """An export's ``exported_at`` as an aware UTC datetime (``Z``, ``+05:00``, fractions of
+    a second all compare correctly; as strings they do not)."""
+    try:
+        when = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    except (ValueError, AttributeError):
+        raise InputError(f"{source}: exported_at {str(text)[:40]!r} is not a date and time"
+                         ) from None
+    if when.tzinfo is None:  # not written by this app; read as UTC
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
+
+
 def compare(older: ProgressReading, newer: ProgressReading) -> dict[str, Any]:
     """Changes from ``older`` to ``newer``. InputError when they are not two exports of
     the same learner in time order."""
@@ -30,7 +44,9 @@ def compare(older: ProgressReading, newer: ProgressReading) -> dict[str, Any]:
     if a.learner.name.strip().casefold() != b.learner.name.strip().casefold():
         raise InputError(f"{older.source} and {newer.source} are of different learners "
                          f"({a.learner.name!r} and {b.learner.name!r})")
-    if older.exported_at > newer.exported_at:
+    since, until = instant(older.exported_at, older.source), instant(newer.exported_at,
+                                                                     newer.source)
+    if since > until:
         raise InputError(f"{older.source} was exported after {newer.source}; pass the older "
                          "file to --since")
     done_before = {m for m, s in older.states.items() if s == rd.DONE}
@@ -52,7 +68,7 @@ def compare(older: ProgressReading, newer: ProgressReading) -> dict[str, Any]:
             "change": None if old_pct is None else round_percent(new_pct - old_pct),
             "ready_before": old.ready if old else None, "ready_after": r.ready})
     old_certs = {_cert_key(c) for c in a.certifications}
-    since_day, until_day = older.exported_at[:10], newer.exported_at[:10]
+    since_day, until_day = since.date().isoformat(), until.date().isoformat()
     new_certs = [c for c in b.certifications if _cert_key(c) not in old_certs]
     expired = [c for c in b.certifications
                if c.expires is not None and since_day <= c.expires < until_day]
