@@ -38,7 +38,10 @@ SUFFIX = ".sqlite3"
 TEMP_PREFIX = ".tmp-"
 TEMP_SUFFIX = ".part"
 REASONS = ("manual", "daily", "before-migration", "before-restore")
-_NAME = re.compile(r"^tracker-(\d{8})-(\d{6})-([a-z][a-z-]*?)(?:-(\d+))?\.sqlite3$")
+# Exactly the names make_backup writes; any other file in backups/ (a user's own copy
+# called tracker-old.sqlite3, say) is not a backup: never listed, never thinned away.
+_NAME = re.compile(r"tracker-([0-9]{8})-([0-9]{6})-(" + "|".join(map(re.escape, REASONS))
+                   + r")(?:-([1-9][0-9]{0,8}))?\.sqlite3", re.ASCII)
 DAY = timedelta(days=1)
 
 
@@ -151,7 +154,7 @@ def prune_backups(folder: Path, now: datetime | None = None,
 
 # --------------------------------------------------------------------------- listing
 def info(path: Path) -> BackupInfo:
-    m = _NAME.match(path.name)
+    m = _NAME.fullmatch(path.name)
     created = None
     reason = ""
     if m:
@@ -165,6 +168,18 @@ def info(path: Path) -> BackupInfo:
     return BackupInfo(path.name, path, created, reason, path.stat().st_size)
 
 
+def is_backup_name(name: str) -> bool:
+    """True for a name this app gives its backups (a real UTC time, a known reason)."""
+    m = _NAME.fullmatch(name)
+    if not m:
+        return False
+    try:
+        datetime.strptime(m[1] + m[2], "%Y%m%d%H%M%S")
+    except ValueError:
+        return False
+    return True
+
+
 def list_backups(folder: Path) -> list[BackupInfo]:
     """Newest first."""
     d = paths.backups_dir(folder)
@@ -172,6 +187,8 @@ def list_backups(folder: Path) -> list[BackupInfo]:
         return []
     items = []
     for p in d.glob(f"{PREFIX}*{SUFFIX}"):
+        if not is_backup_name(p.name):
+            continue
         try:
             if p.is_file():
                 items.append(info(p))
@@ -259,8 +276,8 @@ def make_backup(folder: Path, *, reason: str = "manual", engine: Any = None,
     """Copy the database into a new backup, then thin the old ones (unless ``prune`` is
     False). ``engine`` is accepted for callers that hold one; the copy uses its own
     read-only connection. Raises StorageError when the copy cannot be written (disk full)."""
-    if reason not in REASONS and not re.fullmatch(r"[a-z][a-z-]{0,30}[a-z]", reason):
-        raise ValueError(f"bad backup reason {reason!r}")
+    if reason not in REASONS:  # any other name would not be listed as a backup
+        raise ValueError(f"bad backup reason {reason!r} (one of {', '.join(REASONS)})")
     folder = Path(folder)
     src = paths.db_path(folder)
     if not src.exists():
