@@ -174,3 +174,14 @@ def test_cohort_models_pass_the_model_tester(qtbot, window, monkeypatch, folder,
     win = open_cohort(qtbot, window, monkeypatch, folder)
     qtmodeltester.check(win.proxy.sourceModel())
     qtmodeltester.check(win.proxy)
+
+
+def test_tooltips_from_files_are_escaped(qtbot, window, monkeypatch, folder):
+    win = open_cohort(qtbot, window, monkeypatch, folder)
+    rows = {win.proxy.index(r, 0).data(): r for r in range(win.proxy.rowCount())}
+    r = rows["bob & co <3"]
+    for c in range(win.proxy.columnCount()):
+        t = win.proxy.index(r, c).data(Qt.ItemDataRole.ToolTipRole)
+        if t:
+            assert "<3" not in t and "& co" not in t, (c, t)
+    assert "&lt;3" in win.proxy.index(r, 0).data(Qt.ItemDataRole.ToolTipRole)

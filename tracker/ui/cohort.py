@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QListWidget,
     QMainWindow,
@@ -51,7 +50,7 @@ from tracker import APP_NAME
 from tracker.exchange.cohort import CohortResult, CohortRow
 from tracker.ui import icons, theme
 from tracker.ui.exchange_actions import last_folder, message, one_line, plural, with_suffix
-from tracker.ui.widgets import heading, label
+from tracker.ui.widgets import heading, label, tip
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 PathRole = Qt.ItemDataRole.UserRole + 2
@@ -110,6 +109,12 @@ class CohortModel(QAbstractTableModel):
         return self._titles.get(lid or "", lid or "")
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        value = self._data(index, role)
+        if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str):
+            return tip(value)  # names and titles come from files: never rich text
+        return value
+
+    def _data(self, index: QModelIndex, role: int) -> Any:
         if not index.isValid():
             return None
         row = self.result.rows[index.row()]
@@ -223,7 +228,7 @@ class CohortWindow(QMainWindow):
         top = QHBoxLayout()
         top.addWidget(heading("Cohort", 4))
         self.folder_label = label(str(self.folder), role="muted", selectable=True)
-        self.folder_label.setToolTip(str(self.folder))
+        self.folder_label.setToolTip(tip(str(self.folder)))
         top.addWidget(self.folder_label, 1)
         lay.addLayout(top)
 
@@ -344,7 +349,7 @@ class CohortWindow(QMainWindow):
         for path, reason in result.skipped:
             self.bad_list.addItem(f"{path.name}: {reason}")
             item = self.bad_list.item(self.bad_list.count() - 1)
-            item.setToolTip(str(path))
+            item.setToolTip(tip(str(path)))
         n_bad = len(result.skipped)
         self.bad_heading.setText(f"{plural(n_bad, 'file')} could not be read")
         self.bad_heading.setVisible(bool(n_bad))

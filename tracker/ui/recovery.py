@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from tracker import paths
 from tracker.db import backup
 from tracker.db.errors import DamagedDatabaseError, NewerDatabaseError, TrackerError
+from tracker.ui.widgets import tip
 
 APP_TITLE = "MLOps Career Tracker"
 REASON_LABELS = {"manual": "Backed up by you", "daily": "Daily",
@@ -256,7 +257,7 @@ class BackupsDialog(QDialog):
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, b.name)
-                item.setToolTip(b.name)
+                item.setToolTip(tip(b.name))
                 if col >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)

@@ -43,7 +43,7 @@ from tracker.ui.models.study_table import (
 )
 from tracker.ui.operations import AddStudySession, DeleteStudySession, perform
 from tracker.ui.pages.base import Page
-from tracker.ui.widgets import Card, heading, label
+from tracker.ui.widgets import Card, heading, label, tip
 from tracker.ui.widgets.weekly_chart import WEEKS, WeeklyChart, first_day_needed, weekly_totals
 
 NO_SKILL = "(none)"
@@ -181,7 +181,7 @@ class StudyPage(Page):
         for s in cur.skills:
             self.skill_combo.addItem(s.title, s.id)
             self.skill_combo.setItemData(self.skill_combo.count() - 1,
-                                         areas.get(s.area, ""), Qt.ItemDataRole.ToolTipRole)
+                                         tip(areas.get(s.area, "")), Qt.ItemDataRole.ToolTipRole)
         ix = self.skill_combo.findData(keep)
         self.skill_combo.setCurrentIndex(max(0, ix))
 

@@ -68,7 +68,7 @@ from tracker.ui.exchange_actions import (
 )
 from tracker.ui.mainwindow import MainWindow
 from tracker.ui.review.file_store import FileStore, review_items
-from tracker.ui.widgets import heading, label
+from tracker.ui.widgets import heading, label, tip
 
 VERDICTS = {"verified": "Verified", "needs-work": "Needs work"}
 STATE_WORDS = {rd.DONE: "done", rd.LEARNING: "learning", rd.TODO: "to do"}
@@ -158,7 +158,7 @@ class ReviewBanner(QFrame):
                   self.curriculum_label):
             col.addWidget(w)
         source = label(f"File: {reading.source}", role="muted", selectable=True)
-        source.setToolTip(reading.source)
+        source.setToolTip(tip(reading.source))
         self.source_label = source
         col.addWidget(source)
         self._paint()
