@@ -41,9 +41,15 @@ def run_gui(data_dir: str | None = None) -> int:
     if os.environ.get("MLOPS_TRACKER_EXIT_WHEN_READY"):
         _report_ready_and_quit(app, win)
     try:
-        return app.exec()
+        code = app.exec()
     finally:
         win.ctx.store.close()  # the current one: restoring a backup replaces it
+    # Everything is committed and closed. Skip the interpreter's teardown: PySide6 can abort
+    # while garbage-collecting Qt wrappers after the application object is gone ("Fatal
+    # Python error: bool_dealloc"), which would turn a clean quit into a crash report.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _report_ready_and_quit(app, win) -> None:
