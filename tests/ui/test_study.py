@@ -147,3 +147,28 @@ def test_model_tester_and_accessibility(qtmodeltester, ctx, page):
         assert w.accessibleName()
         assert w.focusPolicy() & Qt.FocusPolicy.TabFocus
     assert page.title == "Study log"
+
+
+def test_a_long_history_shows_the_newest_sessions_and_deletes_in_one_step(
+        ctx, page, qtbot, monkeypatch):
+    from PySide6.QtCore import QItemSelectionModel
+
+    import tracker.ui.pages.study as study
+
+    monkeypatch.setattr(study, "TABLE_LIMIT", 5)
+    for i in range(8):
+        log(ctx, 10 + i, (TODAY - timedelta(days=i)).isoformat())
+    page.reload()
+    assert page.model.rowCount() == 5
+    assert page.empty.text() == "Showing the newest 5 of 8 sessions"
+    sel = page.table.selectionModel()
+    page.table.clearSelection()
+    for r in range(3):
+        sel.select(page.proxy.index(r, 0), QItemSelectionModel.SelectionFlag.Select
+                   | QItemSelectionModel.SelectionFlag.Rows)
+    before = ctx.undo_stack.count()
+    page.delete_selected()
+    assert len(ctx.store.study_sessions()) == 5
+    assert ctx.undo_stack.count() == before + 1  # one undo step for the three
+    ctx.undo_stack.undo()
+    assert sorted(s.minutes for s in ctx.store.study_sessions()) == list(range(10, 18))

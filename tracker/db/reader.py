@@ -176,15 +176,19 @@ class Reader:
                         "catalog_id, source, verified, raw, created_at FROM certification "
                         "ORDER BY earned DESC, id")]
 
-    def study_sessions(self, since_day: str | None = None) -> list[StudySession]:
+    def study_sessions(self, since_day: str | None = None,
+                       limit: int | None = None) -> list[StudySession]:
         sql = "SELECT id, day, minutes, skill_id, note, created_at FROM study_session"
-        args: tuple[str, ...] = ()
+        args: tuple[object, ...] = ()
         if since_day:
             sql += " WHERE day >= ?"
             args = (since_day,)
+        sql += " ORDER BY day DESC, id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args += (int(limit),)
         with self.read() as con:
-            return [StudySession(*r) for r in con.execute(sql + " ORDER BY day DESC, id DESC",
-                                                           args)]
+            return [StudySession(*r) for r in con.execute(sql, args)]
 
     def study_minutes_by_day(self, since_day: str) -> dict[str, int]:
         with self.read() as con:

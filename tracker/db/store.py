@@ -326,8 +326,10 @@ class Store:
         return self._w().restore_certification(c)
 
     # ---------------------------------------------------------------- study sessions
-    def study_sessions(self, since_day: str | None = None) -> list[StudySession]:
-        return self._read.study_sessions(since_day)
+    def study_sessions(self, since_day: str | None = None,
+                       limit: int | None = None) -> list[StudySession]:
+        """Newest first; ``limit`` keeps a screen's work bounded whatever the history."""
+        return self._read.study_sessions(since_day, limit)
 
     def study_minutes_by_day(self, since_day: str) -> dict[str, int]:
         return self._read.study_minutes_by_day(since_day)
@@ -343,6 +345,14 @@ class Store:
 
     def delete_study_session(self, session_id: int) -> StudySession:
         return self._w().delete_study_session(session_id)
+
+    def delete_study_sessions(self, ids: Iterable[int]) -> list[StudySession]:
+        """Delete several sessions in one transaction (all or nothing); returns them."""
+        return self._w().delete_study_sessions(list(ids))
+
+    def restore_study_sessions(self, sessions: Iterable[StudySession]) -> list[StudySession]:
+        """Undo of delete_study_sessions, in one transaction; returns them with their ids."""
+        return self._w().restore_study_sessions(list(sessions))
 
     def restore_study_session(self, st: StudySession) -> StudySession:
         """Put a deleted session back; returns it with the id it now has."""

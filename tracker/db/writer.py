@@ -275,6 +275,29 @@ class Writer:
             s.delete(row)
             return before
 
+    def delete_study_sessions(self, ids: list[int]) -> list[StudySession]:
+        with self.tx() as s:
+            rows = list(s.scalars(select(StudySessionRow).where(StudySessionRow.id.in_(ids))))
+            if len(rows) != len(set(ids)):
+                raise InputError("some of these study sessions no longer exist; "
+                                 "nothing was deleted")
+            gone = [study_of(r) for r in rows]
+            for r in rows:
+                s.delete(r)
+            return gone
+
+    def restore_study_sessions(self, sessions: list[StudySession]) -> list[StudySession]:
+        with self.tx() as s:
+            rows = []
+            for st in sessions:
+                row = StudySessionRow(id=_free_id(s, StudySessionRow, st.id), day=st.day,
+                                      minutes=st.minutes, skill_id=st.skill, note=st.note,
+                                      created_at=st.created_at)
+                s.add(row)
+                s.flush()
+                rows.append(row)
+            return [study_of(r) for r in rows]
+
     def restore_study_session(self, st: StudySession) -> StudySession:
         """Put a deleted session back; under a new id if another row took its old one."""
         with self.tx() as s:

@@ -218,6 +218,22 @@ class AddStudySession(Operation):
         self.ctx.store.delete_study_session(self.added.id)
 
 
+class DeleteStudySessions(Operation):
+    """Several sessions at once: one transaction, one undo step, one refresh."""
+
+    kinds = (Kinds.STUDY,)
+
+    def __init__(self, ctx: AppContext, sessions: list[StudySession]):
+        super().__init__(ctx, f"Delete {len(sessions)} study sessions")
+        self.sessions = list(sessions)
+
+    def apply(self) -> None:
+        self.ctx.store.delete_study_sessions([s.id for s in self.sessions])
+
+    def revert(self) -> None:
+        self.sessions = self.ctx.store.restore_study_sessions(self.sessions)
+
+
 class DeleteStudySession(Operation):
     kinds = (Kinds.STUDY,)
 

@@ -41,7 +41,12 @@ from tracker.ui.models.study_table import (
     StudyTableModel,
     format_minutes,
 )
-from tracker.ui.operations import AddStudySession, DeleteStudySession, perform
+from tracker.ui.operations import (
+    AddStudySession,
+    DeleteStudySession,
+    DeleteStudySessions,
+    perform,
+)
 from tracker.ui.pages.base import Page
 from tracker.ui.widgets import Card, heading, label, tip
 from tracker.ui.widgets.weekly_chart import WEEKS, WeeklyChart, first_day_needed, weekly_totals
@@ -59,6 +64,9 @@ class _Table(QTableView):
             self.delete_pressed.emit()
             return
         super().keyPressEvent(e)
+
+
+TABLE_LIMIT = 1000
 
 
 class StudyPage(Page):
@@ -195,10 +203,17 @@ class StudyPage(Page):
         self._loaded_day = today.isoformat()
         keep = set(self.selected_ids())
         cur = self.ctx.store.curriculum()
-        sessions = self.ctx.store.study_sessions()
+        # The table holds the newest sessions only, so a long history (tens of thousands)
+        # costs no more to show than a short one; the chart covers all of them.
+        sessions = self.ctx.store.study_sessions(limit=TABLE_LIMIT)
         self.model.set_sessions(sessions, {s.id: s.title for s in cur.skills})
         self._select_ids(keep)
-        self.empty.setVisible(not sessions)
+        total_sessions = (self.ctx.store.counts()["study_sessions"]
+                          if len(sessions) >= TABLE_LIMIT else len(sessions))
+        self.empty.setText("No sessions logged yet: add one above." if not sessions else
+                           f"Showing the newest {len(sessions):,} of {total_sessions:,} "
+                           "sessions")
+        self.empty.setVisible(not sessions or total_sessions > len(sessions))
         by_day = self.ctx.store.study_minutes_by_day(first_day_needed(today))
         totals = weekly_totals(by_day, today)
         self.chart.set_totals(totals)
@@ -214,7 +229,10 @@ class StudyPage(Page):
         if Kinds.CURRICULUM in kinds:
             self._fill_skills()
         if kinds & {Kinds.STUDY, Kinds.CURRICULUM}:
-            self.reload()
+            if self.isVisible():
+                self.reload()
+            else:
+                self._loaded_day = None  # reload when next shown (hidden pages do no work)
 
     def open_item(self, arg: object) -> None:
         self.date_edit.setFocus()
@@ -268,16 +286,9 @@ class StudyPage(Page):
         if not sessions:
             return
         next_row = self.table.currentIndex().row()
-        stack = self.ctx.undo_stack
-        if len(sessions) > 1:
-            stack.beginMacro(f"Delete {len(sessions)} study sessions")
-        try:
-            for s in sessions:
-                if not perform(self.ctx, DeleteStudySession(self.ctx, s)):
-                    break
-        finally:
-            if len(sessions) > 1:
-                stack.endMacro()
+        # One operation, one transaction and one refresh, however many are selected.
+        perform(self.ctx, DeleteStudySession(self.ctx, sessions[0]) if len(sessions) == 1
+                else DeleteStudySessions(self.ctx, sessions))
         rows = self.proxy.rowCount()
         if rows:
             self.table.selectRow(min(max(next_row, 0), rows - 1))
