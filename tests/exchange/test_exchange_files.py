@@ -267,3 +267,18 @@ def test_an_export_validates_against_the_shipped_schema_shape(filled):
     doc = build_progress_document(filled.snapshot(), now=NOW)
     assert set(schema["required"]) == set(doc)
     assert schema["additionalProperties"] is False
+
+
+def test_names_with_angle_brackets_that_are_not_markup_are_plain_names():
+    """A name like "Anna <anna@example.com>" is accepted by the profile, so the file format
+    must accept it too; real markup stays refused."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from tracker.exchange.models import Name
+
+    ok = TypeAdapter(Name)
+    for name in ("Anna <anna@example.com>", "a < b", "Tom & Jerry", "Zoë O'Brien"):
+        assert ok.validate_python(name) == name
+    for name in ("<b>x</b>", "<img src=x onerror=alert(1)>", "x</i>", "<!-- -->", "&amp;"):
+        with pytest.raises(ValidationError):
+            ok.validate_python(name)

@@ -40,7 +40,10 @@ _DATE_RE = r"^" + _YMD + r"$"
 _NO_CONTROL_RE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 _ID_RE = r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_MARKUP = re.compile(r"<\s*[/!?A-Za-z]|&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+# A tag (<b>, </i>, <img src=...>, <br/>), a comment or declaration (<!...>, <?...>) or an
+# entity; not any "<": "Anna <anna@example.com>" or "x < y" are plain names.
+_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|<[!?]|"
+                     r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
 
 
 def _real_date(value: str) -> str:
