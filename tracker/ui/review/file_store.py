@@ -150,8 +150,10 @@ class FileStore:
     def certifications(self) -> list[Certification]:
         return list(self._certs)
 
-    def study_sessions(self, since_day: str | None = None) -> list[StudySession]:
-        return [s for s in self._sessions if not since_day or s.day >= since_day]
+    def study_sessions(self, since_day: str | None = None,
+                       limit: int | None = None) -> list[StudySession]:
+        rows = [s for s in self._sessions if not since_day or s.day >= since_day]
+        return rows if limit is None else rows[:limit]
 
     def study_minutes_by_day(self, since_day: str) -> dict[str, int]:
         out: dict[str, int] = {}
