@@ -18,6 +18,14 @@ def store(tmp_path):
 
 
 @pytest.fixture
+def ctx(store):
+    """An app context on the fresh store, as the main window makes one."""
+    from tracker.ui.context import AppContext
+
+    return AppContext(store)
+
+
+@pytest.fixture
 def window(qtbot, store):
     from tracker.ui.cohort import CohortWindow
     from tracker.ui.mainwindow import MainWindow

@@ -10,22 +10,12 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog
 
-from tracker.db.store import Store
 from tracker.db.types import CertificationInput
-from tracker.ui.context import AppContext
 from tracker.ui.models.cert_table import NAME_COL, STATUS_COL
 from tracker.ui.operations import AddCertification, perform
 from tracker.ui.pages.certifications import CertificationsPage
 
 TODAY = date.today()
-
-
-@pytest.fixture
-def ctx(tmp_path):
-    store = Store.open(tmp_path / "d")
-    c = AppContext(store)
-    yield c
-    store.close()
 
 
 @pytest.fixture

@@ -7,19 +7,10 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 
 from tracker import readiness as rd
-from tracker.db.store import Store
 from tracker.db.types import Review
-from tracker.ui.context import AppContext, Kinds
+from tracker.ui.context import Kinds
 from tracker.ui.models.skill_tree import STATE_COL, IdRole, KindRole, StateRole
 from tracker.ui.pages.skills import SkillsPage
-
-
-@pytest.fixture
-def ctx(tmp_path):
-    store = Store.open(tmp_path / "d")
-    c = AppContext(store)
-    yield c
-    store.close()
 
 
 @pytest.fixture

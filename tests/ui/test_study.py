@@ -8,22 +8,12 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from tracker.db.store import Store
-from tracker.ui.context import AppContext
 from tracker.ui.models.study_table import MINUTES_COL, NOTE_COL, SKILL_COL
 from tracker.ui.operations import AddStudySession, perform
 from tracker.ui.pages.study import NO_SKILL, StudyPage
 from tracker.ui.widgets.weekly_chart import week_start
 
 TODAY = date(2025, 3, 12)  # a Wednesday
-
-
-@pytest.fixture
-def ctx(tmp_path):
-    store = Store.open(tmp_path / "d")
-    c = AppContext(store)
-    yield c
-    store.close()
 
 
 @pytest.fixture
