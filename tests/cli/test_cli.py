@@ -236,3 +236,18 @@ def test_unreadable_data_dir_is_a_clean_error(cli, tmp_path: Path):
     assert r.code in (1, 2)
     assert r.err.startswith("error: ") and "Traceback" not in r.err
     assert len(r.err.strip().splitlines()) == 1
+
+
+def test_curriculum_use_says_when_the_target_level_is_cleared(cli, tmp_path: Path):
+    tiny = (Path(__file__).resolve().parent.parent / "fixtures" / "tiny.toml").read_text()
+    start = tiny.index('[[levels]]\nid = "senior"')
+    tiny = tiny[:start] + tiny[tiny.index("[[levels]]", start + 5):]
+    s = tiny.index('[[milestones]]\nid = "docker.scan"')
+    tiny = tiny[:s] + tiny[tiny.index("[[milestones]]", s + 5):]
+    pack = tmp_path / "no-senior.toml"
+    pack.write_text(tiny)
+    assert cli("profile", "--target-level", "senior").code == 0
+    r = cli("curriculum", "use", str(pack))
+    assert r.code == 0, r.err
+    assert "target level was cleared" in r.out
+    assert cli("profile", "--json").json()["learner"]["target_level"] is None

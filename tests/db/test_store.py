@@ -381,3 +381,26 @@ def test_restore_keeps_the_progress_of_retired_milestones(store: Store, tmp_path
     assert [e.text for e in store.evidence("docker.scan")] == ["https://ci.example/scan"]
     store.sync_curriculum(load_pack(TINY))  # back: the retired milestone is whole again
     assert store.states()["docker.scan"] == "done"
+
+
+def test_restore_keeps_the_order_of_same_day_study_sessions(store: Store):
+    for minutes in (10, 20, 30):
+        store.add_study_session(minutes, day="2026-03-01")
+    snap = store.snapshot(with_history=False)
+    before = [s.minutes for s in store.study_sessions()]
+    store.replace_all(snap)
+    assert [s.minutes for s in store.study_sessions()] == before == [30, 20, 10]
+
+
+def test_going_back_to_the_default_pack_never_overwrites_an_earlier_custom_one(
+        store: Store, tmp_path: Path):
+    from tracker import paths
+
+    for version in ("1.1.0", "1.2.0"):
+        pack = tmp_path / f"p{version}.toml"
+        pack.write_text(TINY.read_text().replace('version = "1.0.0"', f'version = "{version}"'))
+        store.use_pack(pack)
+        store.use_default_pack()
+    kept = sorted(paths.installed_pack_path(store.folder).parent.glob("previous-custom-*.toml"))
+    assert len(kept) == 2
+    assert {('1.1.0' in p.read_text()) for p in kept} == {True, False}

@@ -51,6 +51,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_use(args: argparse.Namespace) -> int:
     with open_store(args) as store:
+        target = store.profile().target_level
         if args.default:
             pack, report = store.use_default_pack()
         else:
@@ -58,6 +59,9 @@ def cmd_use(args: argparse.Namespace) -> int:
     print(f"now using {pack.id} {pack.version} ({len(pack.milestones)} milestones): "
           f"{len(report.added)} new, {len(report.retired)} retired (their progress is kept), "
           f"{len(report.reactivated)} back from retirement")
+    if target and target not in pack.level_by_id:
+        print(f"note: this pack has no level {target!r}, so your target level was cleared; "
+              "set one with: mlops-tracker profile --target-level LEVEL")
     return 0
 
 

@@ -201,7 +201,14 @@ class Store:
             pack, file_sha256=hashlib.sha256(path.read_bytes()).hexdigest(), source="default")
         custom = paths.installed_pack_path(self.folder)
         if custom.exists():
-            shutil.move(str(custom), str(custom.with_name("previous-custom.toml")))
+            # Keep every earlier custom pack: never overwrite one set aside before.
+            stamp = self._clock().strftime("%Y%m%d-%H%M%S")
+            aside = custom.with_name(f"previous-custom-{stamp}.toml")
+            n = 1
+            while aside.exists():
+                n += 1
+                aside = custom.with_name(f"previous-custom-{stamp}-{n}.toml")
+            shutil.move(str(custom), str(aside))
         return pack, report
 
     def curriculum(self) -> Curriculum:

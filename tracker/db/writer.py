@@ -370,7 +370,9 @@ class Writer:
                 s.add(CertificationRow(created_at=c.created_at or now,
                                        **{k: getattr(c, k) for k in CERT_FIELDS}))
             s.execute(delete(StudySessionRow))
-            for st in snapshot.study_sessions:
+            # Oldest first, so new ids keep the file's order within a day (lists show
+            # newest first by day, then id).
+            for st in sorted(snapshot.study_sessions, key=lambda x: (x.day, x.created_at, x.id)):
                 s.add(StudySessionRow(day=st.day, minutes=st.minutes,
                                       skill_id=st.skill if st.skill in cur.skill_by_id else None,
                                       note=st.note, created_at=st.created_at or now))
