@@ -14,7 +14,7 @@ import sys
 
 
 def run_gui(data_dir: str | None = None) -> int:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from tracker import APP_NAME, __version__
 

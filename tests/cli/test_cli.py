@@ -3,7 +3,6 @@ errors, and bad input that changes nothing."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest

@@ -175,7 +175,6 @@ def test_restore_while_a_store_is_still_open_is_seen_by_it(filled):
                                   "tracker-20260301-093000-manual.sqlite3/.."])
 def test_restore_accepts_only_a_listed_name(filled, name):
     folder, b = restore_setup(filled)
-    live = folder / "tracker.sqlite3"
     before = filled.states()
     with pytest.raises(InputError, match="no backup named"):
         backup.restore_backup(folder, name)

@@ -11,9 +11,7 @@
 from __future__ import annotations
 
 import copy
-import json
 import sqlite3
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -399,4 +398,4 @@ def study_of(r: StudySessionRow) -> StudySession:
     return StudySession(r.id, r.day, r.minutes, r.skill_id, r.note, r.created_at)
 
 
-__all__ = ["Writer", "Path"]
+__all__ = ["Writer"]
