@@ -366,11 +366,13 @@ BAD = {
         "2023-02-30T10:00:00Z")).encode(),
     "words-as-date": lambda d, k: json.dumps(_set(
         d, ("exported_at",) if k == "progress" else ("reviewed_at",), "yesterday")).encode(),
-    "html-name": lambda d, k: json.dumps(_set(d, ("learner", "name"),
-                                              "<script>alert(1)</script>")).encode(),
-    "html-reviewer": lambda d, k: json.dumps(
+    # Names are text: markup in them is accepted (and shown literally); control characters
+    # and bidirectional overrides are not, as in the profile.
+    "control-name": lambda d, k: json.dumps(_set(d, ("learner", "name"),
+                                                 "Eve\u009b2J")).encode(),
+    "bidi-reviewer": lambda d, k: json.dumps(
         _set(d, ("learner", "name") if k == "progress" else ("reviewer", "name"),
-             "<img src=x onerror=alert(1)>")).encode(),
+             "\u202eevil")).encode(),
     "long-name": lambda d, k: json.dumps(_set(d, ("learner", "name"), "x" * 10_000)).encode(),
     "top-level-array": lambda d, k: b"[1, 2, 3]",
 }

@@ -158,12 +158,12 @@ def test_a_broken_embedded_curriculum_is_refused_with_its_place(filled):
         read_progress_bytes(json.dumps(with_integrity(doc)), "x")
 
 
-def test_export_refuses_markup_in_the_learner_name(store):
-    from tracker.db.errors import InputError
-
-    store.set_profile(name="<b>Bob</b>")
-    with pytest.raises(InputError, match="HTML"):
-        build_progress_document(store.snapshot())
+def test_a_learner_name_with_markup_exports_and_reads_back_as_text(store):
+    """Names are text (issue 9 section 4): what the profile accepts, the export carries."""
+    for name in ("<b>Ada</b>", "Ann &amp; Bob", "Ann <!-- x -->", "Ann<br/>"):
+        store.set_profile(name=name)
+        back = read_progress_bytes(dumps_document(build_progress_document(store.snapshot())), "x")
+        assert back.learner_name == name
 
 
 def test_snapshot_round_trip(filled):
@@ -269,16 +269,22 @@ def test_an_export_validates_against_the_shipped_schema_shape(filled):
     assert schema["additionalProperties"] is False
 
 
-def test_names_with_angle_brackets_that_are_not_markup_are_plain_names():
-    """A name like "Anna <anna@example.com>" is accepted by the profile, so the file format
-    must accept it too; real markup stays refused."""
+def test_names_are_any_printable_text_in_the_file_format():
+    """The file format takes every name the profile takes (markup included: it is shown as
+    plain text and escaped in HTML) and refuses what the profile refuses, in one line."""
     from pydantic import TypeAdapter, ValidationError
 
-    from tracker.exchange.models import Name
+    from tracker.exchange.models import Name, validation_message
 
     ok = TypeAdapter(Name)
-    for name in ("Anna <anna@example.com>", "a < b", "Tom & Jerry", "Zoë O'Brien"):
+    for name in ("Anna <anna@example.com>", "a < b", "Tom & Jerry", "Zoë O'Brien",
+                 "<b>x</b>", "<img src=x onerror=alert(1)>", "x</i>", "<!-- -->", "&amp;",
+                 "\u0645\u0631\u06cc\u200c\u0645", "\U0001f469\u200d\U0001f4bb"):
         assert ok.validate_python(name) == name
-    for name in ("<b>x</b>", "<img src=x onerror=alert(1)>", "x</i>", "<!-- -->", "&amp;"):
-        with pytest.raises(ValidationError):
+    for name, why in (("a\nb", "one line"), ("a\x07", "control character (U+0007)"),
+                      ("Eve\u009b2J", "control character (U+009B)"),
+                      ("\u202eevil", "bidirectional control character (U+202E)"),
+                      ("x" * 201, "at most 200")):
+        with pytest.raises(ValidationError) as info:
             ok.validate_python(name)
+        assert why in validation_message(info.value, "f")

@@ -23,18 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    import re
+    from tracker.validation import check_minutes_text
 
-    from tracker.db.errors import InputError
-    from tracker.validation import check_date
-
-    # ASCII digits only: int() would also take "1_0", "+5" and other scripts' digits.
-    if not re.fullmatch(r"[0-9]+", args.minutes.strip()):
-        raise InputError(f"minutes must be a whole number from 1 to 720, got {args.minutes!r}")
-    minutes = int(args.minutes)
-    day = None if args.date is None else check_date(args.date, "date")  # "" is not today
-    with open_store(args) as store:
-        st = store.add_study_session(minutes, day=day, skill=args.skill, note=args.note)
+    minutes = check_minutes_text(args.minutes)
+    with open_store(args) as store:  # the Store checks the day ("" is not today) and the rest
+        st = store.add_study_session(minutes, day=args.date, skill=args.skill, note=args.note)
     print(f"logged {st.minutes} min on {st.day}" + (f" ({st.skill})" if st.skill else ""))
     return 0
 

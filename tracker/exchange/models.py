@@ -2,9 +2,12 @@
 
 ``ProgressFile`` (``*.mlops-progress.json``) and ``ReviewFile`` (``*.mlops-review.json``),
 exactly as DESIGN.md describes them. Types are strict (no "3" for 3, no 1 for true),
-unknown keys are refused, timestamps are real ISO-8601 instants, strings have limits, and
-names are plain text (no control characters, no HTML markup). The JSON Schemas in
-``resources/schema/`` are generated from these models (see :mod:`tracker.exchange.schema`).
+unknown keys are refused, timestamps are real ISO-8601 instants, and every field follows the
+same input rules as the Store (:mod:`tracker.validation`: limits, dates, printable text), so
+whatever the app stores it can export and read back. Names are text, shown as plain text and
+escaped in HTML; markup in them is just characters. Refusals are one readable line, never a
+regular expression. The JSON Schemas in ``resources/schema/`` are generated from these models
+(see :mod:`tracker.exchange.schema`); their patterns are the rules' own expressions.
 
 The embedded curriculum is checked here for its shape only; its meaning (ids, references,
 cycles) is checked by :func:`tracker.curriculum.loader.parse_pack`, once per distinct pack.
@@ -13,76 +16,67 @@ Pure, no Qt; models are immutable and safe to share between threads.
 
 from __future__ import annotations
 
-import re
-from datetime import date
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from tracker import validation as v
 
 PROGRESS_FORMAT = "mlops-tracker/progress"
 REVIEW_FORMAT = "mlops-tracker/review"
 FORMAT_VERSION = 1
 
-MAX_NAME = 200
-MAX_ID = 120
-MAX_SHORT = 300
-MAX_TEXT = 10_000
-MAX_URL = 2_000
-MAX_RAW = 2_000_000
-MAX_ITEMS = 100_000
-
-# Years 1950 to 2199, months 01-12, days 01-31, hours 00-23, minutes and seconds 00-59:
-# checked by pydantic-core's regex; only days 29-31 need a look at the calendar in Python.
-_YMD = r"(19[5-9]\d|2[01]\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
-_TIMESTAMP_RE = (r"^" + _YMD + r"T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?"
-                 r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$")
-_DATE_RE = r"^" + _YMD + r"$"
-_NO_CONTROL_RE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-_ID_RE = r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# A tag (<b>, </i>, <img src=...>, <br/>), a comment or declaration (<!...>, <?...>) or an
-# entity; not any "<": "Anna <anna@example.com>" or "x < y" are plain names.
-_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|<[!?]|"
-                     r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+# The limits are the input rules' (tracker.validation): one definition for the Store, the
+# forms, the CLI and these files.
+MAX_NAME = v.MAX_NAME
+MAX_ID = v.MAX_ID
+MAX_SHORT = v.MAX_SHORT
+MAX_TEXT = v.MAX_NOTE
+MAX_URL = v.MAX_URL
+MAX_RAW = v.MAX_RAW
+MAX_ITEMS = v.MAX_ITEMS
 
 
-def _real_date(value: str) -> str:
-    """The pattern has checked the shape and ranges; only the 29th-31st can be unreal."""
-    if value[8:10] > "28":
-        try:
-            date.fromisoformat(value[:10])
-        except ValueError:
-            raise ValueError(f"{value[:40]!r} is not a real date") from None
-    return value
+def _rule(problem: Callable[[Any], str | None]) -> AfterValidator:
+    """A pydantic validator from one of tracker.validation's ``*_problem`` functions: the
+    value is checked, never changed, and refused with that function's one-line reason."""
+    def check(value: Any) -> Any:
+        reason = problem(value)
+        if reason:
+            raise ValueError(reason)
+        return value
+    return AfterValidator(check)
 
 
-_real_timestamp = _real_date
+def _pattern(pattern: str, **extra: Any) -> dict[str, Any]:
+    """The JSON Schema ``pattern`` (the same regular expression the rule uses); validation
+    itself is done by the rule, so a refusal never shows the expression."""
+    return {"pattern": pattern, **extra}
 
 
-def _optional_timestamp(value: str) -> str:
-    return value if value == "" else _real_timestamp(value)
-
-
-def _plain_name(value: str) -> str:
-    if _CONTROL.search(value) or "\n" in value or "\r" in value:
-        raise ValueError("contains control characters or line breaks")
-    if _MARKUP.search(value):
-        raise ValueError("contains HTML markup; names must be plain text")
-    return value
-
-
-Timestamp = Annotated[str, Field(pattern=_TIMESTAMP_RE, max_length=40,
-                                 json_schema_extra={"format": "date-time"}),
-                      AfterValidator(_real_timestamp)]
-OptionalTimestamp = Annotated[str, Field(pattern=_TIMESTAMP_RE + "|^$", max_length=40),
-                              AfterValidator(_optional_timestamp)]
-Day = Annotated[str, Field(pattern=_DATE_RE, json_schema_extra={"format": "date"}),
-                AfterValidator(_real_date)]
-Name = Annotated[str, Field(max_length=MAX_NAME), AfterValidator(_plain_name)]
-Short = Annotated[str, Field(max_length=MAX_SHORT, pattern=_NO_CONTROL_RE)]
-Text = Annotated[str, Field(max_length=MAX_TEXT, pattern=_NO_CONTROL_RE)]
-Ident = Annotated[str, Field(min_length=1, max_length=MAX_ID, pattern=_ID_RE)]
-Hex64 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Timestamp = Annotated[str, Field(max_length=40, json_schema_extra=_pattern(
+    v.TIMESTAMP_PATTERN, format="date-time")), _rule(v.timestamp_problem)]
+OptionalTimestamp = Annotated[str, Field(max_length=40, json_schema_extra=_pattern(
+    v.TIMESTAMP_PATTERN + "|^$")), _rule(lambda x: v.timestamp_problem(x, optional=True))]
+Day = Annotated[str, Field(json_schema_extra=_pattern(v.DATE_PATTERN, format="date")),
+                _rule(v.date_problem)]
+Name = Annotated[str, Field(max_length=MAX_NAME, json_schema_extra=_pattern(v.LINE_PATTERN)),
+                 _rule(lambda x: v.text_problem(x, limit=MAX_NAME))]
+Short = Annotated[str, Field(max_length=MAX_SHORT, json_schema_extra=_pattern(v.LINE_PATTERN)),
+                  _rule(lambda x: v.text_problem(x, limit=MAX_SHORT))]
+Line = Annotated[str, Field(max_length=MAX_URL, json_schema_extra=_pattern(v.LINE_PATTERN)),
+                 _rule(lambda x: v.text_problem(x, limit=MAX_URL))]
+Text = Annotated[str, Field(max_length=MAX_TEXT, json_schema_extra=_pattern(v.TEXT_PATTERN)),
+                 _rule(lambda x: v.text_problem(x, limit=MAX_TEXT, single_line=False))]
+Url = Annotated[str, Field(max_length=MAX_URL, json_schema_extra=_pattern(
+    "^$|" + v.URL_PATTERN)), _rule(v.url_problem)]
+Ident = Annotated[str, Field(min_length=1, max_length=MAX_ID,
+                             json_schema_extra=_pattern(v.ID_PATTERN)), _rule(v.id_problem)]
+Hex64 = Annotated[str, Field(json_schema_extra=_pattern(v.HEX64_PATTERN)),
+                  _rule(v.digest_problem)]
+OptionalHex64 = Annotated[str, Field(json_schema_extra=_pattern(r"^([0-9a-f]{64})?$")),
+                          _rule(lambda x: v.digest_problem(x, optional=True))]
 State = Literal["done", "learning", "todo"]
 Verdict = Literal["verified", "needs-work"]
 
@@ -154,11 +148,11 @@ class Pack(_Model):
 class Learner(_Model):
     name: Name
     target_level: Ident | None
-    experience_years: Annotated[float, Field(ge=0, le=70)] | None
+    experience_years: Annotated[float, Field(ge=0, le=v.MAX_YEARS)] | None
 
 
 class EvidenceItem(_Model):
-    text: Annotated[str, Field(max_length=MAX_URL, pattern=_NO_CONTROL_RE)]
+    text: Line
     added_at: OptionalTimestamp
 
 
@@ -167,7 +161,7 @@ class ProgressItem(_Model):
     state: State
     updated_at: Timestamp
     note: Text = ""
-    evidence: Annotated[list[EvidenceItem], Field(max_length=1000)] = []
+    evidence: Annotated[list[EvidenceItem], Field(max_length=v.MAX_EVIDENCE)] = []
 
 
 class CertificationItem(_Model):
@@ -176,9 +170,10 @@ class CertificationItem(_Model):
     earned: Day
     expires: Day | None = None
     credential_id: Short = ""
-    url: Annotated[str, Field(max_length=MAX_URL, pattern=_NO_CONTROL_RE)] = ""
+    url: Url = ""
     catalog_id: Ident | None = None
-    source: Annotated[str, Field(max_length=32)] = "manual"
+    source: Annotated[str, Field(max_length=v.MAX_SOURCE, json_schema_extra=_pattern(
+        v.LINE_PATTERN)), _rule(lambda x: v.text_problem(x, limit=v.MAX_SOURCE))] = "manual"
     verified: bool = False
     raw: Annotated[str, Field(max_length=MAX_RAW)] | None = None
     created_at: OptionalTimestamp = ""
@@ -192,7 +187,7 @@ class CertificationItem(_Model):
 
 class StudySessionItem(_Model):
     day: Day
-    minutes: Annotated[int, Field(ge=1, le=720)]
+    minutes: Annotated[int, Field(ge=1, le=v.MAX_MINUTES)]
     skill: Ident | None = None
     note: Text = ""
     created_at: OptionalTimestamp = ""
@@ -205,7 +200,7 @@ class ReviewItem(_Model):
     reviewer: Name = ""
     reviewed_at: Timestamp
     imported_at: OptionalTimestamp = ""
-    progress_digest: Annotated[str, Field(pattern=r"^([0-9a-f]{64})?$")] = ""
+    progress_digest: OptionalHex64 = ""
 
 
 class LevelReadinessItem(_Model):
@@ -242,8 +237,8 @@ class ProgressBody(_Model):
     learner: Learner
     curriculum: dict[str, Any]
     progress: Annotated[list[ProgressItem], Field(max_length=MAX_ITEMS)]
-    certifications: Annotated[list[CertificationItem], Field(max_length=10_000)]
-    study_sessions: Annotated[list[StudySessionItem], Field(max_length=MAX_ITEMS)]
+    certifications: Annotated[list[CertificationItem], Field(max_length=v.MAX_CERTIFICATIONS)]
+    study_sessions: Annotated[list[StudySessionItem], Field(max_length=v.MAX_STUDY_SESSIONS)]
     reviews: Annotated[list[ReviewItem], Field(max_length=MAX_ITEMS)]
     readiness: Annotated[list[LevelReadinessItem], Field(max_length=100)]
     integrity: Integrity

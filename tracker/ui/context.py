@@ -11,12 +11,17 @@ kinds that changed (see ``Kinds``); each page decides whether to redraw.
 
 from __future__ import annotations
 
+import logging
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtGui import QUndoStack
+
+from tracker.db.protocol import StoreAPI
+
+_log = logging.getLogger(__name__)  # ids, counts and kinds only: never a note's text
 
 
 class Kinds:
@@ -28,6 +33,18 @@ class Kinds:
     REVIEWS = "reviews"
     CURRICULUM = "curriculum"
     ALL = frozenset({PROGRESS, NOTES, PROFILE, CERTS, STUDY, REVIEWS, CURRICULUM})
+
+
+def log_worker_error(fn: Callable[..., Any], exc: BaseException) -> None:
+    """Log a pool job's exception with its traceback (any thread): the user sees one line,
+    the log keeps the rest. Refused input and file errors are warnings, the rest errors."""
+    from tracker import diagnostics
+    from tracker.db.errors import TrackerError
+
+    name = getattr(fn, "__qualname__", None) or type(fn).__name__
+    level = logging.WARNING if isinstance(exc, (TrackerError, OSError)) else logging.ERROR
+    diagnostics.get_logger("tracker.ui.worker").log(
+        level, "background job %s failed: %s", name, type(exc).__name__, exc_info=exc)
 
 
 class _Signals(QObject):
@@ -46,6 +63,7 @@ class _Job(QRunnable):
             result = self.fn()
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            log_worker_error(self.fn, exc)
             self.signals.failed.emit(exc)
         else:
             self.signals.done.emit(result)
@@ -59,15 +77,16 @@ class AppContext(QObject):
     error = Signal(str)               # one-line error for a message box
     navigate = Signal(str, object)    # page name, argument (e.g. ("skills", milestone_id))
 
-    def __init__(self, store: Any, parent: QObject | None = None):
+    def __init__(self, store: StoreAPI, parent: QObject | None = None):
         super().__init__(parent)
-        self.store = store
+        self.store: StoreAPI = store  # the Store, or review mode's read-only FileStore
         self.undo_stack = QUndoStack(self)
         self.pool = QThreadPool.globalInstance()
         self._jobs: set[_Job] = set()
         self.read_only = False
 
     def notify(self, *kinds: str, message: str | None = None) -> None:
+        _log.debug("changed: %s", ", ".join(sorted(kinds)))
         self.changed.emit(frozenset(kinds))
         if message:
             self.status_message.emit(message)

@@ -8,12 +8,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
                                QVBoxLayout, QWidget)
 
+from tracker import validation as v
+from tracker.db.errors import InputError
 from tracker.ui import theme
 from tracker.ui.context import AppContext
 from tracker.ui.operations import SetProfile, perform
 from tracker.ui.widgets import label
 
-NAME_LIMIT = 120
+NAME_LIMIT = v.MAX_NAME  # the profile's rule (tracker.validation), as in the CLI and files
 
 
 class ProfileDialog(QDialog):
@@ -77,11 +79,22 @@ class ProfileDialog(QDialog):
         self.setMinimumWidth(460)
         self.name.setFocus()
 
+    def problem(self) -> str | None:
+        """Why the name cannot be saved (the Store's rule, one sentence), or None."""
+        if not self.name.text().strip():
+            return "Enter a name to continue" + (", or skip for now."
+                                                 if hasattr(self, "skip_button") else ".")
+        try:
+            v.check_name(self.name.text())
+        except InputError as exc:
+            text = str(exc)
+            return text[:1].upper() + text[1:] + "."
+        return None
+
     def _validate(self) -> None:
-        ok = bool(self.name.text().strip())
-        self.save_button.setEnabled(ok)
-        self.hint.setText("" if ok else "Enter a name to continue"
-                          + (", or skip for now." if hasattr(self, "skip_button") else "."))
+        problem = self.problem()
+        self.save_button.setEnabled(problem is None)
+        self.hint.setText(problem or "")
 
     def _skip(self) -> None:
         self.skipped = True
@@ -89,7 +102,7 @@ class ProfileDialog(QDialog):
 
     def _save(self) -> None:
         name = self.name.text().strip()
-        if not name:
+        if self.problem() is not None:
             return
         profile = self.ctx.store.profile()
         fields: dict[str, object] = {}

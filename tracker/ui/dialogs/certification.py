@@ -2,7 +2,8 @@
 
 The name completes from the curriculum's certification catalog; picking a catalog entry
 fills the issuer and links the certification to the catalog (``catalog_id``). The rules are
-the Store's own (:mod:`tracker.validation`), checked on every keystroke: the first problem
+the Store's own (:func:`tracker.validation.check_certification`: an earned date in the future
+is refused, as everywhere), checked on every keystroke: the first problem
 shows under the form and the OK button stays disabled until there is none. The dialog only
 collects input; the page turns :meth:`CertificationDialog.value` into an operation.
 
@@ -55,6 +56,7 @@ class CertificationDialog(QDialog):
     def __init__(self, catalog: Sequence[CatalogCertification], cert: Certification | None = None,
                  parent: QWidget | None = None, today: Callable[[], date] = date.today):
         super().__init__(parent)
+        self._today = today
         self._catalog = {c.name.casefold(): c for c in catalog}
         self._original = cert
         self._catalog_id: str | None = cert.catalog_id if cert else None
@@ -169,7 +171,8 @@ class CertificationDialog(QDialog):
         d = QDateEdit()
         d.setDisplayFormat(DATE_FORMAT)
         d.setCalendarPopup(True)
-        d.setDateRange(QDate(1950, 1, 1), QDate(2200, 12, 31))
+        lo, hi = v.MIN_DATE, v.MAX_DATE  # the rules' own range
+        d.setDateRange(QDate(lo.year, lo.month, lo.day), QDate(hi.year, hi.month, hi.day))
         d.setAccessibleName(name)
         return d
 
@@ -216,13 +219,8 @@ class CertificationDialog(QDialog):
 
     def error(self) -> str | None:
         """The first problem with the form as one sentence, or None."""
-        c = self.value()
         try:
-            v.check_text(c.name, "name", limit=v.MAX_SHORT, required=True)
-            v.check_text(c.issuer, "issuer", limit=v.MAX_SHORT, required=True)
-            v.check_cert_dates(c.earned, c.expires)
-            v.check_text(c.credential_id, "credential id", limit=v.MAX_SHORT)
-            v.check_url(c.url, "URL")
+            v.check_certification(self.value(), today=self._today())
         except InputError as exc:
             return _sentence(str(exc))
         return None

@@ -195,7 +195,9 @@ class StudyPage(Page):
 
     def _reset_date(self) -> None:
         today = QDate(self._today())
-        self.date_edit.setDateRange(QDate(1950, 1, 1), today)
+        # The rules' range, up to today: a study day in the future is refused everywhere.
+        lo = v.MIN_DATE
+        self.date_edit.setDateRange(QDate(lo.year, lo.month, lo.day), today)
         self.date_edit.setDate(today)
 
     def reload(self) -> None:

@@ -1,10 +1,13 @@
 """A read-only Store over a progress file, so review mode reuses the app's pages.
 
-:class:`FileStore` offers the read methods the pages call on a :class:`~tracker.db.store.Store`
-(``curriculum()``, ``states()``, ``progress()``, ``reviews()``, ``history(since)``, ...),
-answered from a :class:`~tracker.exchange.progress.ProgressReading`. Every write method
-raises ``InputError`` saying this is a read-only review, so nothing a page tries can change
-the file or the mentor's own data.
+:class:`FileStore` satisfies :class:`~tracker.db.protocol.StoreAPI`, the interface of the
+:class:`~tracker.db.store.Store` the pages use (mypy checks it): the reads
+(``curriculum()``, ``states()``, ``progress()``, ``reviews()``, ``history(since)``, ...) are
+answered from a :class:`~tracker.exchange.progress.ProgressReading`, and every write
+(:data:`~tracker.db.protocol.WRITE_METHODS`) raises
+:class:`~tracker.db.protocol.ReadOnlyError` saying this is a read-only review, so nothing a
+page tries can change the file or the mentor's own data, whether or not it checks
+``read_only`` first.
 
 It also holds the review being written: the mentor's verdicts, kept in memory until they are
 exported as a review file. ``reviews()`` shows them over the verdicts the file already carries,
@@ -16,17 +19,20 @@ GUI thread only (by the review window's undo commands).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tracker import readiness as rd
+from tracker import validation as v
 from tracker.curriculum.model import Curriculum
 from tracker.db.errors import InputError
+from tracker.db.protocol import ReadOnlyError, StoreAPI
 from tracker.db.types import (
     Certification,
+    CertificationInput,
     Evidence,
     Profile,
     ProgressEntry,
@@ -47,6 +53,15 @@ def _parse(ts: str) -> datetime:
 
 def _utc(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _refused(name: str) -> Callable[..., NoReturn]:
+    """A write of the Store's interface, refused: review mode changes nothing."""
+    def refuse(self: Any, *_args: Any, **_kwargs: Any) -> NoReturn:
+        raise ReadOnlyError(READ_ONLY_MESSAGE, name)
+    refuse.__name__ = refuse.__qualname__ = name
+    refuse.__doc__ = f"Refused with ReadOnlyError: {name} would change the data."
+    return refuse
 
 
 class FileStore:
@@ -172,8 +187,13 @@ class FileStore:
         """The export instant: review mode shows the learner as they were then."""
         return self.reading.exported_at
 
-    def data_version(self) -> tuple[int, str]:
-        return 0, self.reading.digest
+    def today(self) -> date:
+        """The export day (see :meth:`now`)."""
+        return v.local_today(_parse(self.reading.exported_at))
+
+    def data_version(self) -> str:
+        """Never changes: the file is read once."""
+        return "file:" + self.reading.digest
 
     def snapshot(self, *, with_history: bool = True) -> Snapshot:
         return Snapshot(curriculum=self.reading.curriculum, profile=self._profile,
@@ -188,26 +208,49 @@ class FileStore:
                 "study_sessions": len(self._sessions), "reviews": len(self.reviews()),
                 "done": sum(1 for s in self.reading.states.values() if s == rd.DONE)}
 
-    @staticmethod
-    def validate_certification(c: Any) -> Any:
-        from tracker.db.store import Store
+    def validate_certification(self, c: CertificationInput) -> CertificationInput:
+        """The Store's rules (checks only; nothing is stored)."""
+        return v.check_certification(c, today=self.today())
 
-        return Store.validate_certification(c)
+    def warm_up(self) -> None:
+        pass  # nothing to load: no database
 
     def close(self) -> None:
         pass
 
     # ------------------------------------------------------------------ writes: refused
-    def _refuse(self, *_args: Any, **_kwargs: Any) -> NoReturn:
-        raise InputError(READ_ONLY_MESSAGE)
+    # Every write of StoreAPI (tracker.db.protocol.WRITE_METHODS); a test checks that this
+    # list covers them all and that each raises ReadOnlyError.
+    ensure_curriculum = _refused("ensure_curriculum")
+    sync_curriculum = _refused("sync_curriculum")
+    use_pack = _refused("use_pack")
+    use_default_pack = _refused("use_default_pack")
+    set_profile = _refused("set_profile")
+    restore_profile = _refused("restore_profile")
+    set_states = _refused("set_states")
+    set_note = _refused("set_note")
+    add_evidence = _refused("add_evidence")
+    remove_evidence = _refused("remove_evidence")
+    restore_evidence = _refused("restore_evidence")
+    add_certification = _refused("add_certification")
+    update_certification = _refused("update_certification")
+    delete_certification = _refused("delete_certification")
+    restore_certification = _refused("restore_certification")
+    add_study_session = _refused("add_study_session")
+    delete_study_session = _refused("delete_study_session")
+    delete_study_sessions = _refused("delete_study_sessions")
+    restore_study_sessions = _refused("restore_study_sessions")
+    restore_study_session = _refused("restore_study_session")
+    add_reviews = _refused("add_reviews")
+    import_reviews = _refused("import_reviews")
+    remove_reviews = _refused("remove_reviews")
+    record_export = _refused("record_export")
+    replace_all = _refused("replace_all")
 
-    set_states = set_note = set_profile = restore_profile = _refuse
-    add_evidence = remove_evidence = restore_evidence = _refuse
-    add_certification = update_certification = delete_certification = _refuse
-    restore_certification = _refuse
-    add_study_session = delete_study_session = restore_study_session = _refuse
-    add_reviews = replace_all = _refuse
-    ensure_curriculum = sync_curriculum = use_pack = use_default_pack = _refuse
+
+if TYPE_CHECKING:
+    def _satisfies_the_store_interface(fs: FileStore) -> StoreAPI:
+        return fs  # mypy verifies here that FileStore has every read and write of StoreAPI
 
 
 def review_items(verdicts: Mapping[str, Review] | Iterable[Review]) -> list[tuple[str, str, str]]:
