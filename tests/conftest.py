@@ -78,24 +78,3 @@ def cli(tmp_path: Path):
 
     run.data_dir = data  # type: ignore[attr-defined]
     return run
-
-
-# PySide6 6.12 on Python 3.11 can abort in interpreter finalization ("Fatal Python error:
-# bool_dealloc" while garbage-collecting Qt wrappers after the QApplication is gone), after
-# every test has run and reported. It depends on which widgets a run happened to create
-# (reproduced with the cohort, review-mode and recovery tests together), never on a test's
-# outcome. Leave the way the app does (tracker.app): once everything is reported, skip the
-# interpreter's teardown and exit with pytest's own status.
-_exit_status = {"code": 0}
-
-
-def pytest_sessionfinish(session, exitstatus):
-    _exit_status["code"] = int(exitstatus)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config):
-    if "PySide6" in sys.modules:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(_exit_status["code"])

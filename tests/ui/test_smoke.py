@@ -53,13 +53,19 @@ def test_every_page_opens_with_its_shortcut(qtbot, tmp_path):
 def test_unopenable_data_folder_exits_2_with_one_line(qtbot, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
+    from tracker import diagnostics
     from tracker.app import run_gui
+    from tracker.ui import error_dialog
 
     shown = []
     monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")
-    assert run_gui(str(not_a_folder)) == 2
+    try:
+        assert run_gui(str(not_a_folder)) == 2
+    finally:  # run_gui set up the hooks and the error dialog for this process
+        error_dialog.uninstall()
+        diagnostics.reset()
     assert len(shown) == 1 and "\n" not in shown[0]
 
 

@@ -8,13 +8,30 @@ transaction, and ends with ``ctx.notify(...)`` so every page can refresh.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
+from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
 from tracker.db.errors import TrackerError
 from tracker.db.types import Certification, CertificationInput, Profile, StudySession
 from tracker.ui.context import AppContext, Kinds
+
+_log = logging.getLogger(__name__)  # operation class names and exception types only
+
+
+def _log_failure(op: QUndoCommand, verb: str, exc: BaseException) -> None:
+    """Refused input: one line (the type, never the input). Anything else: the traceback."""
+    from tracker import diagnostics
+
+    log = diagnostics.get_logger(__name__)
+    if isinstance(exc, TrackerError):
+        log.info("%s %s refused: %s", verb, type(op).__name__, type(exc).__name__)
+    else:
+        log.log(logging.WARNING if isinstance(exc, OSError) else logging.ERROR,
+                "%s %s failed: %s", verb, type(op).__name__, type(exc).__name__,
+                exc_info=exc)
 
 
 class Operation(QUndoCommand):
@@ -45,12 +62,15 @@ class Operation(QUndoCommand):
 
     def _guarded(self, fn, prefix: str, verb: str) -> None:
         # Exceptions must not escape into Qt's C++ frames: every failure becomes a message.
+        _log.debug("%s %s", verb, type(self).__name__)
         try:
             fn()
         except (TrackerError, OSError) as exc:
+            _log_failure(self, verb, exc)
             self.ctx.error.emit(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - a bug still must not kill the app
+            _log_failure(self, verb, exc)
             self.ctx.error.emit(f"Could not {verb} {self.text()}: {type(exc).__name__}: {exc}")
             return
         self.ctx.notify(*self.kinds, message=prefix + self.text() + " (saved)")
@@ -62,12 +82,15 @@ def perform(ctx: AppContext, op: Operation) -> bool:
     if ctx.read_only:
         ctx.error.emit("This is a read-only review of someone else's progress.")
         return False
+    _log.debug("apply %s", type(op).__name__)
     try:
         op.apply()
     except (TrackerError, OSError) as exc:
+        _log_failure(op, "apply", exc)
         ctx.error.emit(str(exc))
         return False
     except Exception as exc:  # noqa: BLE001 - never into Qt's frames; nothing was saved
+        _log_failure(op, "apply", exc)
         ctx.error.emit(f"{op.text()} failed: {type(exc).__name__}: {exc}")
         return False
     # Read what we need first: push() may merge ``op`` into the previous command and
@@ -127,7 +150,7 @@ class SetNote(Operation):
 class SetProfile(Operation):
     kinds = (Kinds.PROFILE,)
 
-    def __init__(self, ctx: AppContext, **fields: object):
+    def __init__(self, ctx: AppContext, **fields: Any):  # Store.set_profile's keywords
         super().__init__(ctx, "Edit profile")
         self.fields = fields
         self.previous: Profile | None = None

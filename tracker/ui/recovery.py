@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from tracker import paths
 from tracker.db import backup
 from tracker.db.errors import DamagedDatabaseError, NewerDatabaseError, TrackerError
+from tracker.ui.context import log_worker_error
 from tracker.ui.widgets import tip
 
 APP_TITLE = "MLOps Career Tracker"
@@ -66,6 +67,7 @@ class _Task(QRunnable):
         try:
             result = self.fn()
         except BaseException as exc:  # noqa: BLE001 - handed back to the GUI thread
+            log_worker_error(self.fn, exc)
             self.signals.failed.emit(exc)
         else:
             self.signals.done.emit(result)
@@ -348,6 +350,12 @@ class BackupsDialog(QDialog):
 
 
 # --------------------------------------------------------------------------- start-up
+def _log():  # -> logging.Logger; opens the log first if it is not open yet
+    from tracker import diagnostics
+
+    return diagnostics.get_logger("tracker.ui.recovery")
+
+
 def open_store_with_recovery(data_dir: str | Path | None, parent: QWidget | None = None,
                              **open_kwargs: Any) -> Any:
     """Open the Store for the GUI; None means the app should quit.
@@ -362,14 +370,19 @@ def open_store_with_recovery(data_dir: str | Path | None, parent: QWidget | None
     try:
         return Store.open(data_dir, **open_kwargs)
     except NewerDatabaseError as exc:
+        _log().warning("the database is from a newer version: %s", exc)
         tell(parent, QMessageBox.Icon.Critical, str(exc))
         return None
     except DamagedDatabaseError as exc:
+        _log().warning("the database is damaged; moved aside to %s", exc.moved_to,
+                       exc_info=exc)
         damaged = exc
     except CurriculumError as exc:
+        _log().warning("the curriculum pack cannot be loaded", exc_info=exc)
         tell(parent, QMessageBox.Icon.Critical, exc.first_line)
         return None
     except (TrackerError, OSError) as exc:
+        _log().warning("the data folder cannot be opened", exc_info=exc)
         tell(parent, QMessageBox.Icon.Critical, str(exc).splitlines()[0] if str(exc) else
              type(exc).__name__)
         return None
@@ -394,6 +407,8 @@ def open_store_with_recovery(data_dir: str | Path | None, parent: QWidget | None
         choices = [("Start Empty", QMessageBox.ButtonRole.AcceptRole),
                    ("Quit", QMessageBox.ButtonRole.RejectRole)]
     answer = ask(parent, QMessageBox.Icon.Warning, text, choices)
+    _log().info("damaged database: the user chose %r (newest backup: %s)",
+                answer or "close", newest.name if newest is not None else "none")
     try:
         if answer == "Restore This Backup" and newest is not None:
             name = newest.name
@@ -403,5 +418,6 @@ def open_store_with_recovery(data_dir: str | Path | None, parent: QWidget | None
         if answer == "Start Empty":
             return Store.open(folder, **open_kwargs)
     except (TrackerError, OSError) as exc:
+        _log().warning("recovery failed", exc_info=exc)
         tell(parent, QMessageBox.Icon.Critical, str(exc))
     return None
