@@ -13,9 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tracker.db.errors import InputError
-from tracker.exchange.progress import build_progress_document, read_progress_file, write_document
+from tracker.exchange.progress import (build_progress_document, export_progress,
+                                       read_progress_file, write_document)
 from tracker.exchange.review import read_review_file
-from tracker.ui.models.skill_tree import ReviewRole
+from tracker.ui.models.skill_tree import IdRole, ReviewRole
 from tracker.ui.review.file_store import FileStore
 from tracker.ui.review.review_window import ReviewWindow
 
@@ -34,7 +35,7 @@ def learner(store, tmp_path):
     store.set_note(ids[0], "see <b>repo</b>")
     store.add_certification(CertificationInput("<i>CKA</i>", "CNCF", "2024-01-10"))
     path = tmp_path / "ann.mlops-progress.json"
-    write_document(path, build_progress_document(store.snapshot(with_history=False)))
+    export_progress(store, path)  # as File > Export Progress: a review of it is hers
     return path, ids
 
 
@@ -87,21 +88,36 @@ def test_hostile_learner_name_shows_as_plain_text(qtbot, store, learner):
     assert rw.banner.learner_label.textFormat() == Qt.TextFormat.PlainText
 
 
-def test_a_file_naming_the_learner_in_html_is_refused_in_one_line(qtbot, window, learner,
-                                                                  monkeypatch, tmp_path):
+def test_a_file_naming_the_learner_in_html_opens_and_shows_the_name_as_text(
+        qtbot, window, learner, monkeypatch, tmp_path):
+    """Names are text (issue 9 section 4): markup in a name is just characters, so the file
+    opens and the name is shown literally; a control character is refused in one line."""
+    from tracker.exchange.digest import with_integrity
+
     path, _ = learner
     data = json.loads(path.read_text())
-    data["learner"]["name"] = "<b>x</b>"
+    data.pop("integrity")
+    data["learner"]["name"] = "<b>x</b> &amp; y"
+    marked = tmp_path / "marked.mlops-progress.json"
+    marked.write_text(json.dumps(with_integrity(data)))
+    rw = open_review(qtbot, window, monkeypatch, marked)
+    assert rw.banner.learner_label.text() == "Review of <b>x</b> &amp; y"
+    assert rw.banner.learner_label.textFormat() == Qt.TextFormat.PlainText
+    assert "Integrity: ok" in rw.banner.integrity_label.text()
+
+    data["learner"]["name"] = "x\u009b2J"
     bad = tmp_path / "bad.mlops-progress.json"
-    bad.write_text(json.dumps(data))
+    bad.write_text(json.dumps(with_integrity(data)))
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(bad), "")))
+    before = len(window.exchange_actions.windows)
     with qtbot.waitSignal(window.exchange_actions.finished, timeout=WAIT):
         window.exchange_actions.open_progress_action.trigger()
     box = window.exchange_actions.last_error_box
-    assert box is not None and "\n" not in box.text() and "markup" in box.text()
+    assert box is not None and "\n" not in box.text()
+    assert "learner.name: contains a control character (U+009B)" in box.text()
     assert box.textFormat() == Qt.TextFormat.PlainText
-    assert not window.exchange_actions.windows
+    assert len(window.exchange_actions.windows) == before
 
 
 def test_a_tampered_file_is_marked_modified(qtbot, window, learner, monkeypatch, tmp_path):
@@ -277,3 +293,388 @@ def test_review_mode_offers_no_editing_of_certifications_or_study(qtbot, window,
                                                 certs.delete_button, certs.import_button))
     study = win.show_page("study")
     assert not study.form_card.isVisibleTo(win) and not study.delete_button.isVisibleTo(win)
+
+
+# ------------------------------------------------------------------ the panel follows clicks
+@pytest.fixture
+def reviewing(qtbot, store, learner):
+    """A shown review window on Ann's file, the Skills page open and fully expanded."""
+    path, ids = learner
+    rw = ReviewWindow(read_progress_file(path), settings_folder=store.folder, reviewer="Mo")
+    qtbot.addWidget(rw)
+    rw.resize(1400, 900)
+    rw.show()
+    qtbot.waitExposed(rw)
+    rw.activateWindow()
+    qtbot.waitUntil(rw.isActiveWindow, timeout=WAIT)
+    skills = rw.show_page("skills")
+    skills.tree.expandAll()
+    yield rw, skills, ids
+    rw._discard_ok = True  # teardown: no question left open
+    rw.close()
+
+
+def click_row(qtbot, skills, mid: str) -> None:
+    """A real mouse click in the middle of the milestone's row, on the tree's viewport."""
+    view = skills.tree
+    ix = skills.proxy.mapFromSource(skills.model.index_for(mid))
+    assert ix.isValid(), f"{mid} is filtered out"
+    view.scrollTo(ix)
+    rect = view.visualRect(ix)
+    assert view.viewport().rect().contains(rect.center())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def verdicts(rw) -> dict[str, tuple[str, str]]:
+    return {k: (r.verdict, r.comment) for k, r in rw.file_store.verdicts().items()}
+
+
+def title(rw, mid: str) -> str:
+    return rw.reading.curriculum.milestone_by_id[mid].title
+
+
+def test_a_clicked_row_gets_the_verdict_not_the_previously_selected_one(qtbot, reviewing):
+    rw, skills, ids = reviewing
+    view, p = skills.tree, rw.panel
+    for mid in (ids[1], ids[5], ids[3], ids[0]):
+        click_row(qtbot, skills, mid)
+        assert rw.current_milestone == mid
+        assert p.milestone_title.text() == title(rw, mid) == skills.detail_title.text()
+
+    click_row(qtbot, skills, ids[4])
+    click_row(qtbot, skills, ids[6])
+    qtbot.mouseClick(p.needs_work_button, Qt.MouseButton.LeftButton)
+    assert verdicts(rw) == {ids[6]: ("needs-work", "")}
+    assert view.hasFocus()  # the button did not take the focus: Down goes on in the tree
+
+    click_row(qtbot, skills, ids[2])
+    qtbot.mouseClick(p.verified_button, Qt.MouseButton.LeftButton)
+    click_row(qtbot, skills, ids[7])
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Verified
+    assert verdicts(rw) == {ids[2]: ("verified", ""), ids[6]: ("needs-work", ""),
+                            ids[7]: ("verified", "")}
+    assert skills.model.index_for(ids[6]).data(ReviewRole) == "needs-work"
+    for mid in (ids[0], ids[1], ids[3], ids[4], ids[5]):
+        assert skills.model.index_for(mid).data(ReviewRole) is None
+
+    # undo still takes back one verdict at a time, the last one first
+    rw.undo_action.trigger()
+    assert ids[7] not in verdicts(rw) and ids[2] in verdicts(rw)
+    rw.redo_action.trigger()
+    assert verdicts(rw)[ids[7]] == ("verified", "")
+
+
+def test_clicks_on_a_filtered_tree_give_the_verdict_to_the_clicked_row(qtbot, reviewing):
+    rw, skills, ids = reviewing
+    cur = rw.reading.curriculum
+    # a word shared by a few milestone titles, far from the first rows
+    words: dict[str, list[str]] = {}
+    for m in cur.milestones[20:]:
+        for w in {w.lower() for w in m.title.split() if len(w) > 5 and w.isalpha()}:
+            words.setdefault(w, []).append(m.id)
+    word = next(w for w, found in sorted(words.items()) if 3 <= len(found) <= 12)
+    skills.filter_edit.setText(word)
+    qtbot.waitUntil(skills.proxy.is_filtering, timeout=WAIT)
+    shown = skills.visible_milestone_ids()
+    assert 3 <= len(shown) < len(cur.milestones)
+
+    click_row(qtbot, skills, shown[2])
+    click_row(qtbot, skills, shown[0])
+    assert rw.panel.milestone_title.text() == title(rw, shown[0])
+    qtbot.mouseClick(rw.panel.verified_button, Qt.MouseButton.LeftButton)
+    click_row(qtbot, skills, shown[1])
+    qtbot.keyClick(skills.tree, Qt.Key.Key_Return,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert verdicts(rw) == {shown[0]: ("verified", ""), shown[1]: ("needs-work", "")}
+    # the shortcut moved on to the next row the filter shows
+    assert rw.current_milestone == shown[2]
+    assert skills.tree.currentIndex().data(IdRole) == shown[2]
+
+
+def test_the_verdict_list_moves_the_tree_and_the_panel_follows_the_tree(qtbot, reviewing):
+    rw, skills, ids = reviewing
+    lst = rw.panel.verdict_list
+    assert rw.mark("verified", ids[8], "ok") and rw.mark("needs-work", ids[9], "")
+    assert rw.current_milestone is None  # marking a given milestone does not move the panel
+    click_row(qtbot, skills, ids[3])
+    item = lst.topLevelItem(1)
+    assert item.data(0, Qt.ItemDataRole.UserRole) == ids[9]
+    qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton,
+                     pos=lst.visualItemRect(item).center())
+    assert rw.current_milestone == ids[9]
+    assert skills.tree.currentIndex().data(IdRole) == ids[9]
+    assert lst.hasFocus()  # browsing the list does not pull the focus into the tree
+    # clicking the row that was current before in the tree shows it again
+    click_row(qtbot, skills, ids[3])
+    assert rw.current_milestone == ids[3] and lst.currentItem() is None
+    qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton,
+                     pos=lst.visualItemRect(lst.topLevelItem(1)).center())
+    assert rw.current_milestone == ids[9]
+
+
+# ------------------------------------------------------------------ comment drafts
+def test_comment_drafts_are_kept_per_milestone_when_moving_by_mouse_and_keyboard(
+        qtbot, reviewing):
+    rw, skills, ids = reviewing
+    edit, view = rw.panel.comment_edit, skills.tree
+    shown = skills.visible_milestone_ids()
+    a, b = shown[0], shown[1]
+    click_row(qtbot, skills, a)
+    qtbot.keyClicks(edit, "Image is 1.2 GB")
+    click_row(qtbot, skills, b)
+    assert edit.toPlainText() == ""
+    qtbot.keyClicks(edit, "<b>needs</b> tests")
+    # keyboard: Down to the next milestone and back
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert rw.current_milestone == shown[2] and edit.toPlainText() == ""
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert rw.current_milestone == b and edit.toPlainText() == "<b>needs</b> tests"
+    click_row(qtbot, skills, a)
+    assert edit.toPlainText() == "Image is 1.2 GB"
+    assert rw.drafts == {a: "Image is 1.2 GB", b: "<b>needs</b> tests"}
+
+    # a verdict takes the draft; undoing the verdict gives it back
+    qtbot.mouseClick(rw.panel.verified_button, Qt.MouseButton.LeftButton)
+    assert verdicts(rw)[a] == ("verified", "Image is 1.2 GB") and a not in rw.drafts
+    assert rw.panel.verdict_list.topLevelItem(0).text(2) == "Image is 1.2 GB"
+    click_row(qtbot, skills, b)
+    click_row(qtbot, skills, a)
+    assert edit.toPlainText() == "Image is 1.2 GB" and a not in rw.drafts
+    rw.undo_action.trigger()
+    assert a not in verdicts(rw) and rw.drafts[a] == "Image is 1.2 GB"
+    assert edit.toPlainText() == "Image is 1.2 GB"
+    rw.redo_action.trigger()
+    assert verdicts(rw)[a] == ("verified", "Image is 1.2 GB") and a not in rw.drafts
+
+    # editing a recorded comment is a draft until a verdict is given again
+    edit.selectAll()
+    qtbot.keyClicks(edit, "Smaller now")
+    click_row(qtbot, skills, b)
+    assert rw.drafts[a] == "Smaller now"
+    assert verdicts(rw)[a] == ("verified", "Image is 1.2 GB")
+    # marking another milestone by id uses that milestone's draft, not the box's text
+    assert rw.mark("needs-work", a)
+    assert verdicts(rw)[a] == ("needs-work", "Smaller now") and set(rw.drafts) == {b}
+    assert edit.toPlainText() == "<b>needs</b> tests"
+    # the learner's and the mentor's text stay plain text
+    assert rw.panel.milestone_title.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_exporting_the_review_discards_the_drafts(qtbot, reviewing, tmp_path, monkeypatch):
+    rw, skills, ids = reviewing
+    shown = skills.visible_milestone_ids()
+    click_row(qtbot, skills, shown[0])
+    qtbot.keyClicks(rw.panel.comment_edit, "good")
+    qtbot.mouseClick(rw.panel.verified_button, Qt.MouseButton.LeftButton)
+    click_row(qtbot, skills, shown[1])
+    qtbot.keyClicks(rw.panel.comment_edit, "not a verdict yet")
+    assert rw.unsaved() == (1, 1)
+    with qtbot.waitSignal(rw.finished, timeout=WAIT):
+        rw.export_review(str(tmp_path / "r"))
+    review = read_review_file(tmp_path / "r.mlops-review.json")
+    assert [(v.milestone, v.comment) for v in review.document.verdicts] == [(shown[0], "good")]
+    assert rw.drafts == {} and rw.panel.comment_edit.toPlainText() == ""
+    assert "1 comment without a verdict discarded" in rw.statusBar().currentMessage()
+    assert rw.unsaved() == (0, 0)
+    rw.close()
+    assert not rw.isVisible() and rw.discard_box is None
+
+
+# ------------------------------------------------------------------ closing asks
+def start_closing(qtbot, rw) -> QMessageBox:
+    rw.close()
+    box = rw.discard_box
+    assert rw.isVisible() and box is not None and box.isVisible()
+    return box
+
+
+def test_closing_with_a_verdict_and_a_draft_offers_save_discard_cancel(qtbot, reviewing):
+    rw, skills, ids = reviewing
+    click_row(qtbot, skills, ids[1])
+    qtbot.mouseClick(rw.panel.needs_work_button, Qt.MouseButton.LeftButton)
+    click_row(qtbot, skills, ids[2])
+    qtbot.keyClicks(rw.panel.comment_edit, "half typed")
+    box = start_closing(qtbot, rw)
+    Button = QMessageBox.StandardButton
+    assert box.standardButtons() == Button.Save | Button.Discard | Button.Cancel
+    assert box.defaultButton() is box.button(Button.Save)
+    assert box.text() == "Save your review of Ann before closing?"
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    assert "1 verdict not exported" in box.informativeText()
+    assert "1 comment typed without a verdict" in box.informativeText()
+    rw.close()  # asking twice shows the same question, not a second one
+    assert rw.discard_box is box
+
+    box.button(Button.Cancel).click()
+    assert rw.isVisible() and rw.discard_box is None
+    assert verdicts(rw) == {ids[1]: ("needs-work", "")} and rw.drafts == {ids[2]: "half typed"}
+    assert rw.panel.comment_edit.toPlainText() == "half typed"
+
+    start_closing(qtbot, rw).button(Button.Discard).click()
+    assert not rw.isVisible()
+
+
+def test_closing_and_saving_exports_then_closes(qtbot, reviewing, tmp_path, monkeypatch):
+    rw, skills, ids = reviewing
+    click_row(qtbot, skills, ids[4])
+    qtbot.keyClicks(rw.panel.comment_edit, "fine")
+    qtbot.keyClick(skills.tree, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    Button = QMessageBox.StandardButton
+
+    # a cancelled file dialog keeps the window and the verdict
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
+    with qtbot.waitSignal(rw.finished, timeout=WAIT):
+        start_closing(qtbot, rw).button(Button.Save).click()
+    assert rw.isVisible() and rw.unsaved() == (1, 0)
+
+    out = tmp_path / "saved"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(out), "")))
+    with qtbot.waitSignal(rw.finished, timeout=WAIT):
+        start_closing(qtbot, rw).button(Button.Save).click()
+    qtbot.waitUntil(lambda: not rw.isVisible(), timeout=WAIT)
+    review = read_review_file(tmp_path / "saved.mlops-review.json")
+    assert [(v.milestone, v.verdict, v.comment) for v in review.document.verdicts] == \
+        [(ids[4], "verified", "fine")]
+
+
+def test_closing_with_only_a_draft_asks_to_discard_it(qtbot, reviewing):
+    rw, skills, ids = reviewing
+    click_row(qtbot, skills, ids[3])
+    qtbot.keyClicks(rw.panel.comment_edit, "a thought")
+    click_row(qtbot, skills, ids[5])
+    box = start_closing(qtbot, rw)
+    Button = QMessageBox.StandardButton
+    assert box.standardButtons() == Button.Discard | Button.Cancel  # nothing Save could keep
+    assert box.defaultButton() is box.button(Button.Cancel)
+    box.button(Button.Discard).click()
+    assert not rw.isVisible()
+
+
+def test_closing_question_shows_a_hostile_learner_name_as_plain_text(qtbot, store, learner):
+    path, ids = learner
+    reading = read_progress_file(path)
+    doc = reading.document
+    hostile = replace(reading, document=doc.model_copy(update={
+        "learner": doc.learner.model_copy(update={"name": "<b>x</b>"})}))
+    rw = ReviewWindow(hostile, settings_folder=store.folder)
+    qtbot.addWidget(rw)
+    rw.show()
+    rw.mark("verified", ids[0], "<i>ok</i>")
+    box = start_closing(qtbot, rw)
+    assert box.text() == "Save your review of <b>x</b> before closing?"
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    box.button(QMessageBox.StandardButton.Discard).click()
+    assert not rw.isVisible()
+
+
+# ------------------------------------------------------------------ keyboard review
+def test_a_whole_review_from_the_keyboard(qtbot, reviewing):
+    rw, skills, ids = reviewing
+    view, edit = skills.tree, rw.panel.comment_edit
+    Ctrl, Shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    rw.show_page("dashboard")
+    qtbot.keyClick(rw, Qt.Key.Key_2, Ctrl)                 # View > Skills
+    assert rw.current_key() == "skills"
+    qtbot.keyClick(rw, Qt.Key.Key_F, Ctrl)                 # Edit > Find
+    assert skills.filter_edit.hasFocus()
+    qtbot.keyClick(skills.filter_edit, Qt.Key.Key_Down)    # into the tree
+    assert view.hasFocus()
+    for _ in range(10):                                    # down to the first milestone
+        if rw.current_milestone is not None:
+            break
+        qtbot.keyClick(view, Qt.Key.Key_Right)             # open a closed skill
+        qtbot.keyClick(view, Qt.Key.Key_Down)
+    shown = skills.visible_milestone_ids()
+    first = shown.index(rw.current_milestone)
+    m = shown[first:first + 6]
+
+    qtbot.keyClick(view, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # Comment box
+    assert edit.hasFocus()
+    qtbot.keyClicks(edit, "solid work")
+    qtbot.keyClick(edit, Qt.Key.Key_Return, Ctrl)           # Verified, then next
+    assert rw.current_milestone == m[1] and edit.hasFocus() and edit.toPlainText() == ""
+    qtbot.keyClicks(edit, "add tests")
+    qtbot.keyClick(edit, Qt.Key.Key_Return, Ctrl | Shift)   # Needs work, then next
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace, Ctrl | Shift)  # nothing to remove: skip
+    assert rw.current_milestone == m[3]
+    qtbot.keyClick(edit, Qt.Key.Key_Enter, Ctrl | Qt.KeyboardModifier.KeypadModifier)
+    assert verdicts(rw) == {m[0]: ("verified", "solid work"), m[1]: ("needs-work", "add tests"),
+                            m[3]: ("verified", "")}
+    assert rw.current_milestone == m[4] == view.currentIndex().data(IdRole)
+    assert rw.panel.milestone_title.text() == title(rw, m[4])
+
+    # back in the tree: Up, remove the verdict on m[3] (and on to m[4]), undo it
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert rw.current_milestone == m[3]
+    qtbot.keyClick(view, Qt.Key.Key_Backspace, Ctrl | Shift)
+    assert m[3] not in verdicts(rw) and rw.current_milestone == m[4]
+    qtbot.keyClick(view, Qt.Key.Key_Z, Ctrl)
+    assert verdicts(rw)[m[3]] == ("verified", "")
+    assert rw.ctx.undo_stack.count() == 4
+
+
+def test_verdict_shortcuts_are_unique_and_named_in_the_tooltips(qtbot, reviewing):
+    from PySide6.QtGui import QAction, QKeySequence
+
+    rw, _skills, _ids = reviewing
+    seen: dict[str, str] = {}
+    for a in rw.findChildren(QAction):
+        for key in a.shortcuts():
+            text = key.toString()
+            assert text not in seen or seen[text] == a.text(), (text, a.text(), seen.get(text))
+            seen[text] = a.text()
+    assert [a.shortcut().toString() for a in rw.verdict_actions] == \
+        ["Ctrl+Return", "Ctrl+Shift+Return", "Ctrl+Shift+Backspace"]
+    p = rw.panel
+    for button, action in zip((p.verified_button, p.needs_work_button, p.clear_button),
+                              rw.verdict_actions):
+        native = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        assert native in button.toolTip()
+    assert rw.review_menu.menuAction() in rw.menuBar().actions()
+    assert [a.text() for a in rw.menuBar().actions()][-2:] == ["&Review", "&Help"]
+    # nothing under review: the shortcuts are off
+    assert not any(a.isEnabled() for a in rw.verdict_actions)
+
+
+def test_verdict_shortcuts_work_from_the_floating_panel(qtbot, reviewing):
+    rw, skills, ids = reviewing
+    shown = skills.visible_milestone_ids()
+    click_row(qtbot, skills, shown[2])
+    rw.dock.setFloating(True)
+    rw.dock.activateWindow()
+    qtbot.waitUntil(rw.dock.isActiveWindow, timeout=WAIT)
+    rw.panel.comment_edit.setFocus()
+    qtbot.keyClicks(rw.panel.comment_edit, "ok")
+    qtbot.keyClick(rw.panel.comment_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert verdicts(rw) == {shown[2]: ("verified", "ok")}
+    assert rw.current_milestone == shown[3] and rw.panel.comment_edit.hasFocus()
+
+
+def test_review_outputs_never_overwrite_the_file_under_review_or_the_database(
+        qtbot, store, learner, tmp_path):
+    """The review file and the report are checked like every output (issue 10, item 1):
+    not onto the progress file the window shows, not onto the viewing app's database."""
+    path, ids = learner
+    before = path.read_bytes()
+    db = Path(store.folder) / "tracker.sqlite3"
+    db_before = db.read_bytes()
+    rw = ReviewWindow(read_progress_file(path), settings_folder=store.folder, path=path,
+                      reviewer="Mo")
+    qtbot.addWidget(rw)
+    assert rw.mark("verified", ids[0])
+    errors: list[str] = []
+    rw.show_error = errors.append
+    for target in (str(path), str(db)):
+        with qtbot.waitSignal(rw.finished, timeout=WAIT):
+            rw.export_review(target)
+    with qtbot.waitSignal(rw.finished, timeout=WAIT):
+        rw.export_report(str(db.with_name("tracker.sqlite3-wal")) + ".html")
+    assert len(errors) == 3, errors
+    assert all("\n" not in e and "will not write" in e for e in errors), errors
+    assert "input" in errors[0] and "database" in errors[1] and "database" in errors[2]
+    assert path.read_bytes() == before and db.read_bytes() == db_before
+    rw._discard_ok = True
+    rw.close()

@@ -10,7 +10,12 @@ message. Around it:
 - a "Mentor review" panel (dock): mark the milestone selected on the Skills page verified or
   needs-work with a comment. Verdicts live in memory as undoable commands on the window's
   undo stack and show in the Skills tree, its detail pane and the Levels gaps (the FileStore
-  serves them through ``reviews()``);
+  serves them through ``reviews()``). The panel always shows the Skills tree's *current*
+  milestone (the verdict list moves the tree, it never drives the panel by itself). A comment
+  typed but not yet given with a verdict is kept as a draft per milestone until the review is
+  exported or the mentor agrees to discard it on closing. Review > Verified / Needs Work /
+  Remove Verdict (Ctrl+Return, Ctrl+Shift+Return, Ctrl+Shift+Backspace) record the verdict
+  and move to the next milestone the Skills filters show;
 - File > Export Review File… writes ``*.mlops-review.json`` (atomically, in a worker);
   File > Compare with an Earlier File… shows what changed between two exports.
 
@@ -20,13 +25,15 @@ in workers through ``ctx.run_in_worker``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QDockWidget,
@@ -37,6 +44,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -49,6 +57,7 @@ from PySide6.QtWidgets import (
 
 from tracker import APP_NAME
 from tracker import readiness as rd
+from tracker.db.errors import TrackerError
 from tracker.db.types import Review
 from tracker.exchange.progress import ProgressReading
 from tracker.ui import theme
@@ -57,6 +66,7 @@ from tracker.ui.exchange_actions import (
     HTML_FILTER,
     PDF_FILTER,
     PROGRESS_FILTER,
+    checked_output,
     last_folder,
     message,
     one_line,
@@ -67,6 +77,7 @@ from tracker.ui.exchange_actions import (
     write_report,
 )
 from tracker.ui.mainwindow import MainWindow
+from tracker.ui.models.skill_tree import MILESTONE, IdRole, KindRole
 from tracker.ui.review.file_store import FileStore, review_items
 from tracker.ui.widgets import heading, label, tip
 
@@ -74,6 +85,13 @@ VERDICTS = {"verified": "Verified", "needs-work": "Needs work"}
 STATE_WORDS = {rd.DONE: "done", rd.LEARNING: "learning", rd.TODO: "to do"}
 REVIEW_SUFFIX = ".mlops-review.json"
 REVIEW_FILTER = "MLOps review files (*.mlops-review.json);;All files (*)"
+# Review menu: (verdict or None to remove, menu text, shortcuts). None of these is a standard
+# editing key, so they also work while the comment box or the filter box has the focus.
+VERDICT_KEYS = (
+    ("verified", "&Verified, Then Next", ("Ctrl+Return", "Ctrl+Enter")),
+    ("needs-work", "&Needs Work, Then Next", ("Ctrl+Shift+Return", "Ctrl+Shift+Enter")),
+    (None, "&Remove Verdict, Then Next", ("Ctrl+Shift+Backspace",)),
+)
 
 
 def _when(ts: str) -> str:
@@ -86,7 +104,10 @@ def _when(ts: str) -> str:
 
 # ---------------------------------------------------------------------------- undo
 class SetVerdict(QUndoCommand):
-    """Set or remove the mentor's verdict on one milestone (in memory; one undo step)."""
+    """Set or remove the mentor's verdict on one milestone (in memory; one undo step).
+
+    The comment draft the milestone had is given back on undo, so undoing a verdict does not
+    lose the text that went into it."""
 
     def __init__(self, window: "ReviewWindow", milestone: str, review: Review | None,
                  text: str):
@@ -95,16 +116,19 @@ class SetVerdict(QUndoCommand):
         self.milestone = milestone
         self.review = review
         self.before: Review | None = None
+        self.draft = window.drafts.get(milestone)
         self._first = True
 
     def redo(self) -> None:
         before = self.window.file_store.set_verdict(self.milestone, self.review)
         if self._first:
             self.before, self._first = before, False
+        self.window.settle_draft(self.milestone)
         self.window.ctx.notify(Kinds.REVIEWS, message=self.text())
 
     def undo(self) -> None:
         self.window.file_store.set_verdict(self.milestone, self.before)
+        self.window.settle_draft(self.milestone, given_back=self.draft)
         self.window.ctx.notify(Kinds.REVIEWS, message="Undone: " + self.text())
 
 
@@ -256,22 +280,25 @@ class VerdictPanel(QWidget):
         lay.addWidget(self.milestone_meta)
         lay.addWidget(self.existing)
 
+        self.comment_label = label("Co&mment for the learner (optional):")
         self.comment_edit = QPlainTextEdit()
         self.comment_edit.setAccessibleName("Comment")
-        self.comment_edit.setPlaceholderText("Comment for the learner (optional)")
+        self.comment_edit.setPlaceholderText("Kept for this milestone until you give a verdict")
         self.comment_edit.setTabChangesFocus(True)
         self.comment_edit.setMaximumHeight(110)
+        self.comment_label.setBuddy(self.comment_edit)
+        lay.addWidget(self.comment_label)
         lay.addWidget(self.comment_edit)
 
         buttons = QHBoxLayout()
         self.verified_button = QPushButton("Verified")
-        self.verified_button.setToolTip("Mark the milestone verified, with the comment")
         self.needs_work_button = QPushButton("Needs work")
-        self.needs_work_button.setToolTip("Mark the milestone as needing work, with the comment")
         self.clear_button = QPushButton("Remove")
-        self.clear_button.setToolTip("Remove your verdict on this milestone")
         for b in (self.verified_button, self.needs_work_button, self.clear_button):
+            # A click leaves the focus where it was (the tree), so Down goes on to the next row.
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             buttons.addWidget(b)
+        self.set_shortcut_tips({})
         lay.addLayout(buttons)
 
         self.list_heading = heading("Verdicts in this review", 0)
@@ -300,6 +327,18 @@ class VerdictPanel(QWidget):
         self.compare_button = QPushButton("Compare with an Earlier File…")
         lay.addWidget(self.export_button)
         lay.addWidget(self.compare_button)
+
+    def set_shortcut_tips(self, keys: dict[str | None, str]) -> None:
+        """Button tooltips naming the Review menu's shortcut for each verdict (None: remove)."""
+        def then(verdict: str | None) -> str:
+            key = keys.get(verdict)
+            return f" ({key}: the same, then the next milestone)" if key else ""
+
+        self.verified_button.setToolTip("Mark the milestone verified, with the comment"
+                                        + then("verified"))
+        self.needs_work_button.setToolTip("Mark the milestone as needing work, with the comment"
+                                          + then("needs-work"))
+        self.clear_button.setToolTip("Remove your verdict on this milestone" + then(None))
 
 
 # ---------------------------------------------------------------------------- compare
@@ -422,8 +461,13 @@ class ReviewWindow(MainWindow):
         self.opener = opener
         self.file_store = FileStore(reading, folder=settings_folder, path=path)
         self._skills_hooked = False
-        self._discard_ok = False
+        self._discard_ok = False  # close without asking (the user agreed, or test teardown)
         self.current_milestone: str | None = None
+        # Comments typed but not given with a verdict (milestone id -> text), the one being
+        # typed included: kept across moves until the review is exported or discarded.
+        self.drafts: dict[str, str] = {}
+        self._loading_comment = False
+        self.verdict_actions: list[QAction] = []
         self.last_dialog: QDialog | None = None
         self.discard_box: QMessageBox | None = None
         super().__init__(self.file_store, welcome=False, page="dashboard")
@@ -456,6 +500,7 @@ class ReviewWindow(MainWindow):
         self.resizeDocks([self.dock], [330], Qt.Orientation.Horizontal)
 
         self._build_review_menu()
+        self._build_verdict_menu()
         self.profile_action.setVisible(False)  # the profile is the learner's
         self._connect_panel()
         self.ctx.changed.connect(self._on_review_changed)
@@ -488,32 +533,60 @@ class ReviewWindow(MainWindow):
                 w.hide()
         return built
 
+    def unsaved(self) -> tuple[int, int]:
+        """(verdicts not yet exported, comment drafts given with no verdict)."""
+        verdicts = 0 if self.ctx.undo_stack.isClean() else len(self.file_store.verdicts())
+        return verdicts, len(self.drafts)
+
     def closeEvent(self, ev) -> None:
-        if (not self._discard_ok and self.file_store.verdicts()
-                and not self.ctx.undo_stack.isClean()):
+        verdicts, drafts = self.unsaved()
+        if not self._discard_ok and (verdicts or drafts):
             ev.ignore()
-            self._ask_discard()
+            self._ask_discard(verdicts, drafts)
             return
         # Not MainWindow.closeEvent: the main window's geometry and page stay as they are.
         QMainWindow.closeEvent(self, ev)
 
-    def _ask_discard(self) -> None:
-        n = len(self.file_store.verdicts())
+    def _ask_discard(self, verdicts: int, drafts: int) -> None:
+        """Save / Discard / Cancel (Save only when there are verdicts to export), without
+        blocking: the answer arrives in ``answered``."""
+        if self.discard_box is not None:
+            self.discard_box.raise_()
+            self.discard_box.activateWindow()
+            return
+        Button = QMessageBox.StandardButton
+        parts = []
+        if verdicts:
+            parts.append(f"{plural(verdicts, 'verdict')} not exported to a review file yet.")
+        if drafts:
+            parts.append(f"{plural(drafts, 'comment')} typed without a verdict: a review file "
+                         "holds verdicts only, so "
+                         + ("it is" if drafts == 1 else "they are")
+                         + " discarded either way.")
+        buttons = (Button.Save if verdicts else Button.NoButton) | Button.Discard | Button.Cancel
+        # The learner's name is the file's: plain text, and only in the main text.
         box = QMessageBox(QMessageBox.Icon.Question, APP_NAME,
-                          f"Your {plural(n, 'verdict')} on {self.reading.learner_name or 'this file'}"
-                          " have not been exported to a review file.",
-                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                          self)
+                          f"Save your review of {self.reading.learner_name or 'this file'} "
+                          "before closing?", buttons, self)
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setInformativeText("Close the review and lose them?")
+        box.setInformativeText(" ".join(parts))
+        box.setDefaultButton(Button.Save if verdicts else Button.Cancel)
+        box.setEscapeButton(Button.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
-        def answered(button: Any) -> None:
-            if box.standardButton(button) == QMessageBox.StandardButton.Discard:
+        def answered(_code: int) -> None:  # after the box is hidden
+            self.discard_box = None
+            clicked = box.clickedButton()
+            choice = box.standardButton(clicked) if clicked is not None else Button.Cancel
+            if choice == Button.Discard:
                 self._discard_ok = True
                 self.close()
+            elif choice == Button.Save:
+                # Closes once the file is written; a cancelled or failed export keeps the
+                # window (and everything in it) open.
+                self.export_review(then=self.close)
 
-        box.buttonClicked.connect(answered)
+        box.finished.connect(answered)
         self.discard_box = box
         box.open()
 
@@ -535,7 +608,7 @@ class ReviewWindow(MainWindow):
             "&Export Review File…", self.export_review,
             "Save your verdicts to a review file for the learner to import", "Ctrl+S")
         self.compare_action = act(
-            "&Compare with an Earlier File…", self.compare_with,
+            "Com&pare with an Earlier File…", self.compare_with,
             "What changed since an earlier export of the same learner")
         file_menu.addSeparator()
         self.export_report_action = act(
@@ -555,6 +628,27 @@ class ReviewWindow(MainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.NoRole)
         file_menu.addAction(self.quit_action)
 
+    def _build_verdict_menu(self) -> None:
+        """Review menu (before Help): a verdict on the milestone under review, then the next.
+        Window shortcuts: Qt counts a floating dock as part of its main window, so they work
+        from the floating panel too."""
+        menu = QMenu("&Review", self)
+        self.menuBar().insertMenu(self.menuBar().actions()[-1], menu)  # before Help
+        self.review_menu = menu
+        tips: dict[str | None, str] = {}
+        for verdict, text, keys in VERDICT_KEYS:
+            a = QAction(text, self)
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.setStatusTip("Give this verdict (with the comment) to the milestone under review "
+                           "and go on to the next milestone" if verdict else
+                           "Remove your verdict on the milestone under review (if any) and go "
+                           "on to the next milestone")
+            a.triggered.connect(lambda _=False, v=verdict: self.verdict_and_next(v))
+            menu.addAction(a)
+            self.verdict_actions.append(a)
+            tips[verdict] = a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self.panel.set_shortcut_tips(tips)
+
     # ------------------------------------------------------------------ skills page
     def _hook_skills(self, skills: Any) -> None:
         if self._skills_hooked:
@@ -562,8 +656,10 @@ class ReviewWindow(MainWindow):
         self._skills_hooked = True
         tree = getattr(skills, "tree", None)
         if tree is not None and tree.selectionModel() is not None:
-            tree.selectionModel().currentRowChanged.connect(
-                lambda *_: self._skills_selection_changed())
+            # The panel follows the index the signal carries. Not the selection: a mouse
+            # press makes the row current *before* it updates the selection, so reading
+            # the selection here gave the previously selected milestone (issue 9 §2).
+            tree.selectionModel().currentRowChanged.connect(self._tree_current_changed)
         # Notes and evidence are the learner's: show them, do not offer to edit them.
         note = getattr(skills, "note_edit", None)
         if isinstance(note, QPlainTextEdit):
@@ -574,33 +670,50 @@ class ReviewWindow(MainWindow):
             if isinstance(w, QWidget):
                 w.hide()
 
-    def _skills_selection_changed(self) -> None:
-        skills = self.built_pages().get("skills")
-        if skills is None:
-            return
-        ids = skills.selected_milestones()
-        self._show_milestone(ids[0] if len(ids) == 1 else self.current_milestone
-                             if self.current_milestone in ids else (ids[0] if ids else None))
+    def _tree_current_changed(self, current: Any, _previous: Any = None) -> None:
+        """The Skills tree's current row (a proxy index) is the milestone under review."""
+        is_milestone = current.isValid() and current.data(KindRole) == MILESTONE
+        self._show_milestone(current.data(IdRole) if is_milestone else None)
+
+    def select_milestone(self, mid: str) -> None:
+        """Make ``mid`` the Skills tree's current row (the panel follows), leaving the keyboard
+        focus where it is (the comment box, the verdict list)."""
+        skills = self.page("skills")
+        focus = QApplication.focusWidget()
+        skills.open_item(mid)
+        if focus is not None and focus is not skills.tree:
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def next_milestone(self, mid: str) -> str | None:
+        """The milestone after ``mid`` among those the Skills page's filters show."""
+        shown = self.page("skills").visible_milestone_ids()
+        if mid not in shown:
+            return None
+        i = shown.index(mid) + 1
+        return shown[i] if i < len(shown) else None
 
     # ------------------------------------------------------------------ the panel
     def _connect_panel(self) -> None:
         p = self.panel
         p.verified_button.clicked.connect(lambda: self.mark("verified"))
         p.needs_work_button.clicked.connect(lambda: self.mark("needs-work"))
-        p.clear_button.clicked.connect(self.clear_verdict)
+        p.clear_button.clicked.connect(lambda: self.clear_verdict())
         p.export_button.clicked.connect(lambda: self.export_review())
         p.compare_button.clicked.connect(lambda: self.compare_with())
+        p.comment_edit.textChanged.connect(self._comment_edited)
         p.verdict_list.itemActivated.connect(self._verdict_activated)
         p.verdict_list.currentItemChanged.connect(self._verdict_selected)
 
     def _show_milestone(self, mid: str | None) -> None:
+        """Show ``mid`` (None: nothing) as the milestone under review, with its draft."""
         p = self.panel
         cur = self.reading.curriculum
         m = cur.milestone_by_id.get(mid or "")
-        changed = mid != self.current_milestone
         self.current_milestone = m.id if m else None
-        for b in (p.verified_button, p.needs_work_button, p.comment_edit):
+        for b in (p.verified_button, p.needs_work_button, p.comment_edit, *self.verdict_actions):
             b.setEnabled(m is not None)
+        self._load_comment()
+        self._sync_verdict_list()
         if m is None:
             p.milestone_title.setText("No milestone selected")
             p.milestone_meta.setText("Select a milestone on the Skills page, or a gap on the "
@@ -627,9 +740,45 @@ class ReviewWindow(MainWindow):
             p.existing.setText("No verdict yet")
         p.existing.show()
         p.clear_button.setEnabled(mine is not None)
-        if changed:
-            p.comment_edit.setPlainText(mine.comment if mine else "")
 
+    # ------------------------------------------------------------------ comment drafts
+    def _saved_comment(self, mid: str) -> str:
+        mine = self.file_store.verdict(mid)
+        return mine.comment if mine is not None else ""
+
+    def _load_comment(self) -> None:
+        """The comment box shows the milestone's draft, else its verdict's comment."""
+        mid = self.current_milestone
+        text = "" if mid is None else self.drafts.get(mid, self._saved_comment(mid))
+        edit = self.panel.comment_edit
+        if edit.toPlainText().strip() == text.strip():
+            return  # the same words: leave the cursor where the mentor is typing
+        self._loading_comment = True
+        try:
+            edit.setPlainText(text)
+        finally:
+            self._loading_comment = False
+
+    def _comment_edited(self) -> None:
+        mid = self.current_milestone
+        if self._loading_comment or mid is None:
+            return
+        text = self.panel.comment_edit.toPlainText()
+        if text.strip() == self._saved_comment(mid):
+            self.drafts.pop(mid, None)
+        else:
+            self.drafts[mid] = text
+
+    def settle_draft(self, mid: str, given_back: str | None = None) -> None:
+        """After the verdict on ``mid`` changed: a draft the verdict now holds is no longer a
+        draft; an undone verdict gives back the draft it took (unless a newer one was typed)."""
+        if given_back is not None and mid not in self.drafts:
+            self.drafts[mid] = given_back
+        draft = self.drafts.get(mid)
+        if draft is not None and draft.strip() == self._saved_comment(mid):
+            del self.drafts[mid]
+
+    # ------------------------------------------------------------------ verdict list
     def _fill_verdicts(self) -> None:
         p = self.panel
         cur = self.reading.curriculum
@@ -643,30 +792,49 @@ class ReviewWindow(MainWindow):
             item.setData(0, Qt.ItemDataRole.UserRole, mid)
             item.setToolTip(0, "")
             p.verdict_list.addTopLevelItem(item)
-            if mid == self.current_milestone:
-                p.verdict_list.setCurrentItem(item)
         p.verdict_list.blockSignals(False)
+        self._sync_verdict_list()
         p.list_heading.setText(f"Verdicts in this review ({len(verdicts)})")
         p.empty_hint.setVisible(not verdicts)
         p.export_button.setEnabled(bool(verdicts))
 
+    def _sync_verdict_list(self) -> None:
+        """The list's current row is the milestone under review, or none (so that clicking
+        any row of the list is a change the tree follows)."""
+        lst = self.panel.verdict_list
+        target = next((lst.topLevelItem(i) for i in range(lst.topLevelItemCount())
+                       if lst.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+                       == self.current_milestone), None)
+        if lst.currentItem() is target:
+            return
+        lst.blockSignals(True)
+        try:
+            if target is None:
+                lst.setCurrentIndex(QModelIndex())
+                lst.clearSelection()
+            else:
+                lst.setCurrentItem(target)
+        finally:
+            lst.blockSignals(False)
+
     def _on_review_changed(self, kinds: frozenset[str]) -> None:
         if Kinds.REVIEWS in kinds:
             self._fill_verdicts()
-            keep = self.current_milestone
-            self.current_milestone = keep  # keep the comment being typed
-            self._show_milestone(keep)
+            self._show_milestone(self.current_milestone)
 
     def _verdict_selected(self, item: QTreeWidgetItem | None, _prev: Any = None) -> None:
+        # The tree moves to the milestone and the panel follows the tree: one source.
         if item is not None:
-            self._show_milestone(item.data(0, Qt.ItemDataRole.UserRole))
+            self.select_milestone(item.data(0, Qt.ItemDataRole.UserRole))
 
     def _verdict_activated(self, item: QTreeWidgetItem, _col: int = 0) -> None:
         self.navigate("skills", item.data(0, Qt.ItemDataRole.UserRole))
 
+    # ------------------------------------------------------------------ verdicts
     def mark(self, verdict: str, milestone: str | None = None,
              comment: str | None = None) -> bool:
-        """Give ``verdict`` to the milestone (default: the selected one); one undo step."""
+        """Give ``verdict`` to the milestone (default: the one under review) with ``comment``
+        (default: its draft, else its current comment); one undo step."""
         from tracker.exchange.models import MAX_TEXT
         from tracker.exchange.progress import iso_now
 
@@ -675,16 +843,15 @@ class ReviewWindow(MainWindow):
         if m is None:
             self.statusBar().showMessage("Select a milestone first", 6000)
             return False
-        text = self.panel.comment_edit.toPlainText() if comment is None else comment
-        text = text.strip()
+        if comment is None:
+            comment = self.drafts.get(m.id, self._saved_comment(m.id))
+        text = comment.strip()
         if len(text) > MAX_TEXT:
             self.show_error(f"The comment is too long ({len(text):,} characters; at most "
                             f"{MAX_TEXT:,}).")
             return False
         review = Review(m.id, verdict, text, self.panel.reviewer_edit.text().strip(),
                         iso_now())
-        if milestone is not None:
-            self.current_milestone = m.id
         self.ctx.undo_stack.push(SetVerdict(
             self, m.id, review, f"Mark “{m.title[:40]}” {VERDICTS[verdict].lower()}"))
         return True
@@ -698,6 +865,26 @@ class ReviewWindow(MainWindow):
                                             f"Remove the verdict on “{m.title[:40]}”"))
         return True
 
+    def verdict_and_next(self, verdict: str | None) -> bool:
+        """Review menu: ``verdict`` (None: remove mine, if any) on the milestone under review,
+        then on to the next milestone the Skills page shows. False when nothing is under
+        review or the verdict was refused (then the panel stays where it is)."""
+        mid = self.current_milestone
+        if mid is None:
+            self.statusBar().showMessage("Select a milestone on the Skills page first", 6000)
+            return False
+        if verdict is None:
+            self.clear_verdict(mid)
+        elif not self.mark(verdict, mid):
+            return False
+        nxt = self.next_milestone(mid)
+        if nxt is None:
+            self.statusBar().showMessage("That was the last milestone the Skills page shows",
+                                         6000)
+        else:
+            self.select_milestone(nxt)
+        return True
+
     # ------------------------------------------------------------------ file actions
     def _fail(self, name: str) -> Any:
         def failed(exc: BaseException) -> None:
@@ -705,7 +892,11 @@ class ReviewWindow(MainWindow):
             self.finished.emit(name)
         return failed
 
-    def export_review(self, path: str | None = None) -> None:
+    def export_review(self, path: str | None = None,
+                      then: Callable[[], Any] | None = None) -> None:
+        """Write the verdicts to a review file (in a worker). Comment drafts without a verdict
+        are not part of it: they are discarded once the file is written. ``then`` runs after
+        a successful write only (closing asks to save this way)."""
         from tracker.exchange.progress import default_file_name, write_document
         from tracker.exchange.review import build_review_document
 
@@ -737,13 +928,28 @@ class ReviewWindow(MainWindow):
         out = with_suffix(path, REVIEW_SUFFIX) if not path.lower().endswith(".json") \
             else Path(path)
         remember_folder(self, out)
+        try:  # never the viewing app's database or backups, nor the file under review
+            out = checked_output(self.ctx, out, self._inputs())
+        except TrackerError as exc:
+            self._fail("export-review")(exc)
+            return
+        step = self.ctx.undo_stack.index()
+        drafts = dict(self.drafts)
 
         def done(written: Path) -> None:
-            self.ctx.undo_stack.setClean()
+            if self.ctx.undo_stack.index() == step:  # no verdict changed while writing
+                self.ctx.undo_stack.setClean()
+            dropped = [mid for mid, text in drafts.items() if self.drafts.get(mid) == text]
+            for mid in dropped:
+                del self.drafts[mid]
+            self._load_comment()
             self.statusBar().showMessage(
                 f"Review file with {plural(len(doc['verdicts']), 'verdict')} saved to "
-                f"{written}", 10000)
+                f"{written}" + (f"; {plural(len(dropped), 'comment')} without a verdict "
+                                "discarded" if dropped else ""), 10000)
             self.finished.emit("export-review")
+            if then is not None:
+                then()
 
         self.ctx.run_in_worker(lambda: write_document(out, doc), done,
                                self._fail("export-review"))
@@ -768,7 +974,12 @@ class ReviewWindow(MainWindow):
             self.finished.emit("export-report")
 
         write_report(self.ctx, self, lambda: self.reading, out, kind, saved,
-                     self._fail("export-report"))
+                     self._fail("export-report"), inputs=self._inputs())
+
+    def _inputs(self) -> tuple[Path, ...]:
+        """The file this window shows: no output of it may overwrite it."""
+        src = self.file_store.source_path
+        return (src,) if src is not None else ()
 
     def compare_with(self, path: str | None = None) -> None:
         """Show what changed between an earlier export of this learner and this file."""
