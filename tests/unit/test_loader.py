@@ -177,3 +177,145 @@ def test_first_line_summarises():
             "weight = 3", "weight = 1000"), "x.toml")
     assert info.value.first_line.startswith("x.toml: ")
     assert "(and 1 more)" in info.value.first_line
+
+
+# ---------------------------------------------------------------- hostile shapes (issue 10)
+def test_a_list_or_table_where_an_id_belongs_is_a_problem_with_its_place():
+    """Review §6: `level = ["junior"]` or `area = {x = 1}` raised TypeError (unhashable)."""
+    text = tiny_with(replace=('area = "ops"', 'area = {x = 1}'))
+    text = text.replace('level = "junior"', 'level = ["junior"]', 1)
+    text = text.replace('skill = "docker"', 'skill = 7', 1)
+    text = text.replace('id = "leadership"', 'id = ["leadership"]', 1)
+    text += textwrap.dedent("""
+        [[certifications]]
+        id = "odd-cert"
+        name = "Odd"
+        issuer = "Someone"
+        skills = [{a = 1}]
+        level = {rank = 1}
+    """)
+    errs = problems(text)
+    assert any("area must be an area id" in e and "table" in e and e.startswith("line ")
+               for e in errs)
+    assert any("level must be a level id" in e and "list" in e and "milestones[0]" in e
+               for e in errs)
+    assert any("skill must be a skill id" in e and "number" in e for e in errs)
+    assert any("not a valid skill id" in e for e in errs)
+    assert any("certifications[" in e and "level must be a level id" in e for e in errs)
+    assert any("certifications[" in e and "skills must be a list of skill ids" in e
+               for e in errs)
+
+
+def test_numbers_too_large_for_a_float_or_for_python_are_problems():
+    errs = problems(tiny_with(replace=("threshold = 50", "threshold = " + "9" * 400)))
+    assert any("threshold must be a percent" in e for e in errs)
+    errs = problems(tiny_with(replace=("weight = 3", "weight = " + "9" * 5000)))
+    assert len(errs) == 1 and "not valid TOML" in errs[0]
+
+
+@pytest.mark.parametrize("nested", ["[" * 500 + "]" * 500, "{a=" * 5000 + "1" + "}" * 5000])
+def test_values_nested_too_deeply_for_the_toml_parser_are_a_problem(nested):
+    """tomllib recurses per level: a few hundred levels raised RecursionError (exit 1)."""
+    errs = problems(tiny_with(replace=("threshold = 50", "threshold = " + nested)))
+    assert errs == ["not valid TOML: nested too deeply"]
+
+
+def test_values_too_large_to_show_are_still_reported():
+    import tomllib
+
+    from tracker.curriculum.loader import parse_pack
+
+    data = tomllib.loads(TINY.read_text())
+    data["levels"][0]["id"] = 10 ** 5000
+    nested: list = []
+    for _ in range(5000):
+        nested = [nested]
+    data["levels"][1]["rank"] = nested
+    with pytest.raises(CurriculumError) as info:
+        parse_pack(data, "odd")
+    text = [str(p) for p in info.value.problems]
+    assert sum("too large to show" in t for t in text) == 2
+
+
+def test_keys_of_any_type_are_reported_not_sorted_into_a_crash():
+    import tomllib
+
+    from tracker.curriculum.loader import parse_pack
+
+    data = tomllib.loads(TINY.read_text())
+    data["levels"][0][1] = "x"
+    data["levels"][0][None] = "y"
+    with pytest.raises(CurriculumError) as info:
+        parse_pack(data, "odd")
+    assert sum("unknown key" in str(p) for p in info.value.problems) == 2
+
+
+def _chain_cycle_pack(n: int, back_to_first: bool = True) -> dict:
+    """Milestone i requires i+1 (and, with ``back_to_first``, milestone 0): n back edges
+    along one depth-first path (the review's cycle bomb)."""
+    ms = []
+    for i in range(n):
+        req = [f"m.n{(i + 1) % n}"]
+        if back_to_first and i:
+            req.append("m.n0")
+        ms.append({"id": f"m.n{i}", "skill": "s", "level": "junior", "title": f"T{i}",
+                   "requires": req})
+    return {"id": "bomb", "version": "1", "title": "Bomb",
+            "levels": [{"id": "junior", "rank": 1, "title": "J"}],
+            "areas": [{"id": "a", "title": "A"}],
+            "skills": [{"id": "s", "area": "a", "title": "S"}], "milestones": ms}
+
+
+def test_a_tangle_of_cycles_is_one_bounded_problem():
+    """Review §3: one problem per strongly connected component, not a path copy per back
+    edge; the message stays short however long the cycle is."""
+    from tracker.curriculum.loader import parse_pack
+
+    with pytest.raises(CurriculumError) as info:
+        parse_pack(_chain_cycle_pack(3000), "bomb")
+    cycles = [p for p in info.value.problems if "cycle" in p.message]
+    assert len(cycles) == 1
+    assert len(str(cycles[0])) < 1000
+    assert "m.n0" in cycles[0].message and "3000 milestones" in cycles[0].message
+    assert len(str(info.value)) < 2000
+
+
+def test_a_short_cycle_is_shown_whole_and_cycles_are_listed_up_to_a_cap():
+    from tracker.curriculum.loader import MAX_CYCLES_LISTED, parse_pack
+
+    data = _chain_cycle_pack(2, back_to_first=False)
+    with pytest.raises(CurriculumError) as info:
+        parse_pack(data, "two")
+    assert [p.message for p in info.value.problems] == [
+        "requires form a cycle: m.n0 -> m.n1 -> m.n0"]
+    many = MAX_CYCLES_LISTED + 7
+    data["milestones"] = [
+        {"id": f"m.p{i}-{j}", "skill": "s", "level": "junior", "title": "T",
+         "requires": [f"m.p{i}-{1 - j}"]} for i in range(many) for j in (0, 1)]
+    with pytest.raises(CurriculumError) as info:
+        parse_pack(data, "pairs")
+    msgs = [p.message for p in info.value.problems]
+    assert sum(m.startswith("requires form a cycle") for m in msgs) == MAX_CYCLES_LISTED
+    assert any("7 more cycles" in m for m in msgs)
+
+
+def test_a_cycle_as_long_as_the_pack_needs_no_recursion():
+    import sys
+
+    from tracker.curriculum.loader import parse_pack
+
+    n = sys.getrecursionlimit() * 5
+    with pytest.raises(CurriculumError) as info:
+        parse_pack(_chain_cycle_pack(n, back_to_first=False), "ring")
+    assert [p.message for p in info.value.problems if "cycle" in p.message][0].endswith(
+        "-> m.n0")
+
+
+def test_the_full_message_is_built_only_when_asked_for():
+    from tracker.curriculum.loader import Problem
+
+    problems_ = [Problem(f"p{i}", "x" * 100) for i in range(50_000)]
+    exc = CurriculumError("big", problems_)
+    assert sum(len(str(a)) for a in exc.args) < 200
+    assert exc.first_line == "big: p0: " + "x" * 100 + " (and 49999 more)"
+    assert str(exc).count("\n") == 50_000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from tracker.cli import open_store, print_json
@@ -70,15 +71,22 @@ def cmd_show(args: argparse.Namespace) -> int:
         cur = store.curriculum()
         source = store.meta("pack_source", "default")
         retired = len(store.retired_milestones())
+        # The curriculum shown is the one stored in SQLite, which the app runs on; when its
+        # pack file is missing or damaged, say so (open_store printed the warning too).
+        warning = store.curriculum_warning
+        pack_file = "ok" if not warning else (
+            "damaged" if os.path.lexists(store.active_pack_path()) else "missing")
     doc = {"id": cur.id, "version": cur.version, "title": cur.title, "source": source,
-           "content_hash": cur.content_hash, "counts": cur.counts(),
-           "retired_milestones": retired,
+           "pack_file": pack_file, "warning": warning, "content_hash": cur.content_hash,
+           "counts": cur.counts(), "retired_milestones": retired,
            "levels": [{"id": lv.id, "rank": lv.rank, "title": lv.title,
                        "threshold": lv.threshold} for lv in cur.levels]}
     if args.json:
         print_json(doc)
         return 0
-    print(f"{cur.title} ({cur.id} {cur.version}, {source})")
+    note = ("" if pack_file == "ok" else
+            f"; its pack file is {pack_file}: this is the copy stored in the database")
+    print(f"{cur.title} ({cur.id} {cur.version}, {source}{note})")
     print(", ".join(f"{v} {k}" for k, v in cur.counts().items())
           + (f"; {retired} retired milestones" if retired else ""))
     for lv in cur.levels:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import re
 import stat
@@ -26,13 +25,18 @@ from tracker.curriculum.model import (
     Skill,
 )
 
+# The id rule, defined once: here, where ids are born. tracker.validation and the file
+# models (and so the JSON Schemas) use this very pattern; it is valid in Python and ECMA-262.
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MILESTONE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$")
+MILESTONE_ID = re.compile(ID_PATTERN)
 MAX_PACK_BYTES = 5_000_000
 MAX_ID = 120
 MAX_TITLE = 300
 MAX_TEXT = 4000
 MAX_WEIGHT = 100
+MAX_CYCLES_LISTED = 20  # cycles named one by one; the rest are counted in one more problem
+MAX_CYCLE_SHOWN = 12    # ids shown of one cycle; a longer one is shown as its two ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +49,19 @@ class Problem:
 
 
 class CurriculumError(ValueError):
-    """A pack that cannot be used; ``problems`` lists every reason with its place."""
+    """A pack that cannot be used; ``problems`` lists every reason with its place.
+
+    The full text (one line per problem) is built only when ``str()`` asks for it: most
+    callers want :attr:`first_line`, and a hostile pack can have tens of thousands."""
 
     def __init__(self, source: str, problems: list[Problem]):
         self.source = source
         self.problems = problems
         n = len(problems)
-        head = f"{source}: {n} problem{'s' if n != 1 else ''}"
-        super().__init__(head + "".join(f"\n  {p}" for p in problems))
+        super().__init__(f"{source}: {n} problem{'s' if n != 1 else ''}")
+
+    def __str__(self) -> str:
+        return str(self.args[0]) + "".join(f"\n  {p}" for p in self.problems)
 
     @property
     def first_line(self) -> str:
@@ -95,7 +104,7 @@ class _Checker:
         if lines and index < len(lines):
             where = f"line {lines[index]}, {where}"
         if isinstance(ident, str) and ident:
-            where += f" {ident!r}"
+            where += f" {_show(ident, MAX_ID + 2)}"  # a valid id whole, a hostile one cut
         return where
 
     def add(self, place: str, message: str) -> None:
@@ -105,8 +114,8 @@ class _Checker:
         required, optional = _KEYS[kind]
         for key in sorted(required - table.keys()):
             self.add(place, f"missing required key {key!r}")
-        for key in sorted(table.keys() - required - optional):
-            self.add(place, f"unknown key {key!r}")
+        for key in sorted(table.keys() - required - optional, key=_show):  # any type
+            self.add(place, f"unknown key {_show(key)}")
 
     def text(self, place: str, table: dict[str, Any], key: str, *, required: bool,
              limit: int) -> str:
@@ -127,11 +136,52 @@ class _Checker:
         value = table.get(key)
         if value is None:
             return ""
-        if not isinstance(value, str) or not pattern.match(value) or len(value) > MAX_ID:
-            self.add(place, f"{key} {value!r} is not a valid {what} (lowercase letters, digits "
-                     "and hyphens" + (", dot-separated" if pattern is MILESTONE_ID else "") + ")")
+        if not isinstance(value, str) or not pattern.fullmatch(value) or len(value) > MAX_ID:
+            dotted = ", dot-separated" if pattern is MILESTONE_ID else ""
+            self.add(place, f"{key} {_show(value)} is not a valid {what} (lowercase letters, "
+                     f"digits and hyphens{dotted})")
             return ""
         return value
+
+    def ref(self, place: str, table: dict[str, Any], key: str, known: dict[str, str],
+            what: str) -> str:
+        """An id that must name something declared earlier in the pack (type first: a
+        list or table is unhashable, so it is never looked up)."""
+        if key not in table:
+            return ""
+        value = table[key]
+        if not isinstance(value, str):
+            self.add(place, f"{key} must be a{'n' if what[0] in 'aeiou' else ''} {what} id "
+                     f"(a string), got {_kind(value)}")
+            return ""
+        if value not in known:
+            self.add(place, f"unknown {what} {_show(value)}")
+        return value
+
+
+def _show(value: object, limit: int = 80) -> str:
+    """A value from the pack as shown in a problem: its repr, cut to ``limit`` characters
+    (a hostile pack's value can be megabytes long, and it could appear in many problems)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an int over the digit limit, deep nesting
+        return "(a value too large to show)"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _kind(value: object) -> str:
+    """What a TOML/JSON value is, in the words of a pack's author."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    return "nothing" if value is None else type(value).__name__
 
 
 def _sha256_json(data: object) -> str:
@@ -182,16 +232,18 @@ def parse_pack(data: object, source: str = "pack", *,
         rank = t.get("rank")
         if not isinstance(rank, int) or isinstance(rank, bool) or not 1 <= rank <= 99:
             if "rank" in t:
-                c.add(place, f"rank must be a whole number from 1 to 99, got {rank!r}")
+                c.add(place, f"rank must be a whole number from 1 to 99, got {_show(rank)}")
             rank = 0
         elif rank in ranks:
             c.add(place, f"rank {rank} is already used by {ranks[rank]}")
         else:
             ranks[rank] = lid
         threshold = t.get("threshold", 80)
+        # compared, never converted first: float() of a 400-digit integer overflows; NaN
+        # fails every comparison
         if (not isinstance(threshold, (int, float)) or isinstance(threshold, bool)
-                or not math.isfinite(threshold) or not 0 <= threshold <= 100):
-            c.add(place, f"threshold must be a percent from 0 to 100, got {threshold!r}")
+                or not 0 <= threshold <= 100):
+            c.add(place, f"threshold must be a percent from 0 to 100, got {_show(threshold)}")
             threshold = 80
         salary = t.get("salary")
         if salary is not None and not isinstance(salary, str):
@@ -223,10 +275,8 @@ def parse_pack(data: object, source: str = "pack", *,
     for place, t in tables("skills"):
         sid = c.ident(place, t, "id", SLUG, "skill id")
         unique("skill", place, sid, seen_skills)
-        area = t.get("area")
-        if "area" in t and area not in seen_areas:
-            c.add(place, f"unknown area {area!r}")
-        skills.append(Skill(sid, area if isinstance(area, str) else "",
+        area = c.ref(place, t, "area", seen_areas, "area")
+        skills.append(Skill(sid, area,
                             c.text(place, t, "title", required=True, limit=MAX_TITLE),
                             c.text(place, t, "description", required=False, limit=MAX_TEXT)))
 
@@ -238,27 +288,23 @@ def parse_pack(data: object, source: str = "pack", *,
         mid = c.ident(place, t, "id", MILESTONE_ID, "milestone id")
         unique("milestone", place, mid, seen_ms)
         ms_places.setdefault(mid, place)
-        skill = t.get("skill")
-        if "skill" in t and skill not in seen_skills:
-            c.add(place, f"unknown skill {skill!r}")
-        level = t.get("level")
-        if "level" in t and level not in seen_levels:
-            c.add(place, f"unknown level {level!r}")
+        skill = c.ref(place, t, "skill", seen_skills, "skill")
+        level = c.ref(place, t, "level", seen_levels, "level")
         weight = t.get("weight", 1)
         if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= MAX_WEIGHT:
-            c.add(place, f"weight must be a whole number from 1 to {MAX_WEIGHT}, got {weight!r}")
+            c.add(place, f"weight must be a whole number from 1 to {MAX_WEIGHT}, "
+                  f"got {_show(weight)}")
             weight = 1
         core = t.get("core", False)
         if not isinstance(core, bool):
-            c.add(place, f"core must be true or false, got {core!r}")
+            c.add(place, f"core must be true or false, got {_show(core)}")
             core = False
         requires = t.get("requires", [])
         if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
             c.add(place, "requires must be a list of milestone ids")
             requires = []
         milestones.append(Milestone(
-            id=mid, skill=skill if isinstance(skill, str) else "",
-            level=level if isinstance(level, str) else "",
+            id=mid, skill=skill, level=level,
             title=c.text(place, t, "title", required=True, limit=MAX_TITLE),
             description=c.text(place, t, "description", required=False, limit=MAX_TEXT),
             weight=weight, core=core, requires=tuple(requires)))
@@ -268,10 +314,17 @@ def parse_pack(data: object, source: str = "pack", *,
             if r == m.id:
                 c.add(ms_places.get(m.id, "milestones"), "a milestone cannot require itself")
             elif r not in seen_ms:
-                c.add(ms_places.get(m.id, "milestones"), f"requires unknown milestone {r!r}")
-    for cycle in _cycles(milestones):
-        c.add(ms_places.get(cycle[0], "milestones"),
-              "requires form a cycle: " + " -> ".join(cycle + [cycle[0]]))
+                c.add(ms_places.get(m.id, "milestones"),
+                      f"requires unknown milestone {_show(r)}")
+    graph, tangles = _tangles(milestones)
+    for members in tangles[:MAX_CYCLES_LISTED]:
+        cycle = _cycle_through(graph, members)
+        c.add(ms_places.get(cycle[0], "milestones"), _cycle_message(cycle, len(members)))
+    if len(tangles) > MAX_CYCLES_LISTED:
+        more = len(tangles) - MAX_CYCLES_LISTED
+        c.add("milestones", f"and {more} more cycle{'s' if more != 1 else ''} in requires "
+              f"({sum(len(t) for t in tangles[MAX_CYCLES_LISTED:])} milestones); "
+              "fix the ones above and check again")
 
     own = {lv.id: 0 for lv in levels}
     for m in milestones:
@@ -295,19 +348,17 @@ def parse_pack(data: object, source: str = "pack", *,
             cskills = []
         for s in cskills:
             if s not in seen_skills:
-                c.add(place, f"unknown skill {s!r}")
-        level = t.get("level")
-        if level is not None and level not in seen_levels:
-            c.add(place, f"unknown level {level!r}")
+                c.add(place, f"unknown skill {_show(s)}")
+        level = c.ref(place, t, "level", seen_levels, "level") or None
         url = t.get("url")
         if url is not None and (not isinstance(url, str)
                                 or not re.match(r"^https?://[^\s/$.?#][^\s]*$", url)):
-            c.add(place, f"url must be an http(s) address, got {url!r}")
+            c.add(place, f"url must be an http(s) address, got {_show(url)}")
             url = None
         certs.append(CatalogCertification(
             id=cid, name=c.text(place, t, "name", required=True, limit=MAX_TITLE),
             issuer=c.text(place, t, "issuer", required=True, limit=MAX_TITLE),
-            skills=tuple(cskills), level=level if isinstance(level, str) else None, url=url))
+            skills=tuple(cskills), level=level, url=url))
 
     if c.problems:
         raise CurriculumError(source, c.problems)
@@ -319,34 +370,98 @@ def parse_pack(data: object, source: str = "pack", *,
     return cur
 
 
-def _cycles(milestones: list[Milestone]) -> list[list[str]]:
-    """Each dependency cycle once, as the list of ids along it."""
-    graph = {m.id: [r for r in m.requires if r != m.id] for m in milestones}
-    white, grey, black = 0, 1, 2
-    color = {k: white for k in graph}
+def _tangles(milestones: list[Milestone]) -> tuple[dict[str, list[str]], list[list[str]]]:
+    """The ``requires`` graph, and every set of milestones that require each other in a
+    loop (a strongly connected component of two or more), each in file order.
+
+    Tarjan's algorithm, iterative (a ring as long as the pack needs no recursion), linear
+    in milestones + requires: a cycle is reported once per strongly connected component,
+    never once per back edge (a path copy per back edge was quadratic: 1.4 GB for an
+    814 KB pack). Self-requires are reported elsewhere; unknown ids are skipped here.
+    """
+    order: dict[str, int] = {}
+    graph: dict[str, list[str]] = {}
+    for i, m in enumerate(milestones):
+        order.setdefault(m.id, i)
+        graph[m.id] = [r for r in m.requires if r != m.id]
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
     found: list[list[str]] = []
-    for start in graph:
-        if color[start] != white:
+    for root in graph:
+        if root in index:
             continue
-        stack: list[tuple[str, int]] = [(start, 0)]
-        path: list[str] = []
-        while stack:
-            node, i = stack.pop()
-            if i == 0:
-                color[node] = grey
-                path.append(node)
-            nexts = graph.get(node, [])
-            if i < len(nexts):
-                stack.append((node, i + 1))
-                nxt = nexts[i]
-                if color.get(nxt) == grey:
-                    found.append(path[path.index(nxt):])
-                elif color.get(nxt) == white:
-                    stack.append((nxt, 0))
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(graph[root]))]
+        while work:
+            node, nexts = work[-1]
+            for nxt in nexts:
+                if nxt not in graph:
+                    continue
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(graph[nxt])))
+                    break
+                if nxt in on_stack and index[nxt] < low[node]:
+                    low[node] = index[nxt]
             else:
-                color[node] = black
-                path.pop()
-    return found
+                work.pop()
+                if work and low[node] < low[work[-1][0]]:
+                    low[work[-1][0]] = low[node]
+                if low[node] == index[node]:
+                    members = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        members.append(w)
+                        if w == node:
+                            break
+                    if len(members) > 1:
+                        found.append(sorted(members, key=order.__getitem__))
+    found.sort(key=lambda t: order[t[0]])
+    return graph, found
+
+
+def _cycle_through(graph: dict[str, list[str]], tangle: list[str]) -> list[str]:
+    """One shortest cycle through the tangle's first milestone (breadth first, inside the
+    tangle only), as ids from that milestone round to the last before it again."""
+    start = tangle[0]
+    inside = set(tangle)
+    parent: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following: list[str] = []
+        for node in frontier:
+            for nxt in graph[node]:
+                if nxt == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(parent[path[-1]])
+                    return path[::-1]
+                if nxt in inside and nxt not in parent:
+                    parent[nxt] = node
+                    following.append(nxt)
+        frontier = following
+    return [start]  # unreachable: every member of a tangle lies on a cycle
+
+
+def _cycle_message(cycle: list[str], members: int) -> str:
+    ids = cycle + [cycle[0]]
+    if len(ids) > MAX_CYCLE_SHOWN:
+        half = MAX_CYCLE_SHOWN // 2
+        shown = (" -> ".join(ids[:half]) + f" -> ... ({len(ids) - 2 * half} more) -> "
+                 + " -> ".join(ids[-half:]))
+    else:
+        shown = " -> ".join(ids)
+    text = f"requires form a cycle: {shown}"
+    if members > len(cycle):
+        text += f" ({members} milestones in all require each other in loops here)"
+    return text
 
 
 def parse_toml_text(text: str, source: str = "pack") -> Curriculum:
@@ -354,14 +469,26 @@ def parse_toml_text(text: str, source: str = "pack") -> Curriculum:
 
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # TOMLDecodeError, or an integer over Python's digit limit
         raise CurriculumError(source, [Problem("", f"not valid TOML: {exc}")]) from None
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        raise CurriculumError(source, [Problem("", "not valid TOML: nested too deeply")]) \
+            from None
     return parse_pack(data, source, headers=_header_lines(text))
 
 
 def load_pack(path: str | Path) -> Curriculum:
     """Read and validate a TOML pack file. Raises CurriculumError for any problem (a FIFO
     or device file is refused without being opened)."""
+    p = Path(path)
+    return parse_pack_bytes(read_pack_bytes(p), p.name)
+
+
+def read_pack_bytes(path: str | Path) -> bytes:
+    """The bytes of a pack file, at most 5 MB. CurriculumError when it is missing,
+    unreadable, too large or not a regular file: a FIFO, a device or a folder is refused
+    before it is opened (a FIFO would block, /dev/zero never ends); symlinks are followed
+    to what they name, which must be a regular file too."""
     p = Path(path)
     source = p.name
     too_large = CurriculumError(source, [Problem("", "file is larger than 5 MB")])
@@ -388,6 +515,11 @@ def load_pack(path: str | Path) -> Curriculum:
         raise CurriculumError(source, [Problem("", f"cannot read: {exc.strerror or exc}")]) from None
     if len(raw) > MAX_PACK_BYTES:  # grew while read
         raise too_large
+    return raw
+
+
+def parse_pack_bytes(raw: bytes, source: str = "pack") -> Curriculum:
+    """Validate a pack file's bytes (UTF-8 TOML, a BOM allowed)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -3,7 +3,9 @@
 Fast by design: ``json.loads`` in C, the models validated by pydantic-core, each distinct
 embedded curriculum validated once (cached by the hash of its canonical JSON, which also
 feeds the integrity digest), readiness from :mod:`tracker.readiness`. Bad files are skipped
-with one line each; they never stop the load. Pure, no Qt, no database.
+with one line each; they never stop the load: whatever one file makes the reader raise (its
+own LoadError, or MemoryError, RecursionError or any other Exception from a hostile file)
+skips that file with its reason and keeps the others. Pure, no Qt, no database.
 
 Threading: :func:`load_cohort` may run in a worker thread; it reports through the
 ``on_progress`` callback and stops early when ``cancelled()`` returns true.
@@ -117,18 +119,36 @@ def _load(files: list[Path], cache: CurriculumCache, result: CohortResult,
         if cancelled is not None and cancelled():
             result.cancelled = True
             break
+        reason = None
+        unforeseen = False
         try:
-            reading = read_progress_file(f, cache=cache)
+            result.rows.append(row_for(f, read_progress_file(f, cache=cache)))
         except LoadError as exc:
-            reason = str(exc)
-            reason = reason.removeprefix(f"{f.name}: ")
+            reason = str(exc).removeprefix(f"{f.name}: ")
+        except Exception as exc:  # noqa: BLE001 - one hostile file must not end the cohort
+            reason, unforeseen = _unexpected(exc), True
+        if unforeseen:
+            # The cyclic collector is off during a load; a failure deep in the reader can
+            # leave cycles (traceback, frames) holding that file's data: free them now.
+            gc.collect()
+        if reason is not None:
             result.skipped.append((f, reason))
             if on_skip:
                 on_skip(f, reason)
-        else:
-            result.rows.append(row_for(f, reading))
         if on_progress:
             on_progress(i + 1, len(files))
+
+
+def _unexpected(exc: Exception) -> str:
+    """The one-line reason for a file the reader failed on in a way it did not foresee."""
+    if isinstance(exc, MemoryError):
+        reason = "too large to check: reading it ran out of memory"
+    elif isinstance(exc, RecursionError):
+        reason = "nested too deeply to check"
+    else:
+        detail = " ".join(str(exc).split())[:200]
+        reason = f"could not be read: {type(exc).__name__}" + (f": {detail}" if detail else "")
+    return reason
 
 
 def _cell(text: str) -> str:

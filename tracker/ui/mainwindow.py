@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (QAction, QActionGroup, QDesktopServices, QGuiApplication,
                            QKeySequence, QPalette)
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QListWidget, QListWidgetItem,
-                               QMainWindow, QMessageBox, QStackedWidget, QWidget)
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
+                               QWidget)
 
 from tracker import APP_NAME, __version__
 from tracker.ui import icons, theme
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.statusBar().setSizeGripEnabled(True)
+        self._show_curriculum_warning(getattr(store, "curriculum_warning", None))
 
         # context hooks
         self.ctx.changed.connect(self._on_changed)
@@ -357,6 +359,22 @@ class MainWindow(QMainWindow):
         if Kinds.PROFILE in kinds:
             self._update_title()
         self._seen_version = self._data_version()
+
+    def _show_curriculum_warning(self, warning: str | None) -> None:
+        """The active pack file is missing or damaged and the app runs on the copy stored in
+        the database: a lasting note in the status bar (details in its tooltip) and the log."""
+        if not warning:
+            return
+        import logging
+
+        from tracker import diagnostics
+
+        diagnostics.note(f"curriculum: {warning}", logging.WARNING)
+        note = QLabel("Curriculum file damaged or missing: using the stored copy")
+        note.setObjectName("curriculumWarning")
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        note.setToolTip("<p>" + html.escape(warning) + "</p>")  # escaped: paths are data
+        self.statusBar().addPermanentWidget(note)
 
     def _show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)

@@ -1,0 +1,66 @@
+"""Hostile curriculum packs cost bounded memory and output (issue 10, review §3).
+
+`curriculum check` on the review's cycle bomb (milestone i requires i+1 and milestone 0)
+used to copy a DFS path per back edge and print the text of every cycle: an 814 KB pack
+peaked at 1.38 GB. Peak RSS is measured in the child itself (os.wait4), under an
+address-space limit so a regression fails fast instead of starving the shared machine.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cycle_bomb_toml(n: int) -> str:
+    lines = ['id = "bomb"', 'version = "1"', 'title = "Bomb"', "",
+             "[[levels]]", 'id = "junior"', "rank = 1", 'title = "J"', "",
+             "[[areas]]", 'id = "a"', 'title = "A"', "",
+             "[[skills]]", 'id = "s"', 'area = "a"', 'title = "S"', ""]
+    for i in range(n):
+        req = [f"m.n{(i + 1) % n}"] + (["m.n0"] if i else [])
+        lines += ["[[milestones]]", f'id = "m.n{i}"', 'skill = "s"', 'level = "junior"',
+                  f'title = "T{i}"', "requires = [" + ", ".join(f'"{r}"' for r in req) + "]",
+                  ""]
+    return "\n".join(lines)
+
+
+def run_limited(args: list[str], tmp: Path, limit_bytes: int) -> tuple[int, int, str, int]:
+    """Exit code, stdout size, stderr and the child's own peak RSS (KB)."""
+    out, err = tmp / "out.txt", tmp / "err.txt"
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+
+    env = {**os.environ}
+    env.pop("MLOPS_TRACKER_DEBUG", None)
+    with open(out, "wb") as fo, open(err, "wb") as fe:
+        proc = subprocess.Popen([sys.executable, "-m", "tracker", *args], cwd=ROOT,
+                                stdout=fo, stderr=fe, env=env, preexec_fn=limit)
+        _, status, usage = os.wait4(proc.pid, 0)
+    return (os.waitstatus_to_exitcode(status), out.stat().st_size, err.read_text(),
+            usage.ru_maxrss)
+
+
+@pytest.mark.skipif(not hasattr(os, "wait4"), reason="needs wait4 and RLIMIT_AS")
+@pytest.mark.parametrize("n", [8_000, 44_000])
+def test_curriculum_check_on_a_cycle_bomb_stays_small(tmp_path: Path, n: int):
+    """8,000: the review's 814 KB pack (1.38 GB before). 44,000: the largest such pack
+    under the 5 MB limit (tens of GB by the old growth)."""
+    pack = tmp_path / "bomb.toml"
+    pack.write_text(cycle_bomb_toml(n))
+    assert pack.stat().st_size < 5_000_000
+    code, out_size, err, maxrss_kb = run_limited(
+        ["--data-dir", str(tmp_path / "d"), "curriculum", "check", str(pack)], tmp_path,
+        1_000_000_000)
+    assert code == 2, err
+    assert err == "error: bomb.toml: 1 problem\n"
+    assert out_size < 1_000
+    assert maxrss_kb < 250_000, f"peak RSS {maxrss_kb / 1024:.0f} MB"
