@@ -13,8 +13,11 @@ thread (two writers to the same path: the last ``os.replace`` wins, neither is t
 
 A symlink is followed: the file it points to is replaced (in that file's folder) and the
 link stays a link. A target that exists but is not a regular file (a FIFO, a device such as
-``/dev/null``, a socket, a folder) is refused with :class:`InputError` before anything is
-written. An ``OSError`` names the target path, never the temporary file.
+``/dev/null``, a socket, a folder, a standard stream) is refused with :class:`InputError`
+before anything is written, and so, whoever the caller, is the database, its side files, a
+backup or any SQLite file (:func:`tracker.paths.refuse_protected`). An ``OSError`` names
+the target path, never the temporary file. A long target name gets a shortened temporary
+name, so any name the file system allows can be written.
 """
 
 from __future__ import annotations
@@ -28,11 +31,14 @@ import threading
 import time
 from pathlib import Path
 
+from tracker import paths
 from tracker.db.errors import InputError
 
 IS_WINDOWS = sys.platform == "win32"
 REPLACE_ATTEMPTS = 10
 REPLACE_DELAY = 0.05  # seconds, doubled after each attempt (at most ~0.5 s per wait)
+# Bytes for ".NAME." in a temporary file's name: 255 (the usual limit) - 8 random - ".tmp".
+TEMP_NAME_BUDGET = 243
 
 # fsync on a folder is not supported everywhere (some network and FUSE file systems).
 _DIR_FSYNC_UNSUPPORTED = {errno.EINVAL, errno.ENOTSUP, errno.EBADF,
@@ -62,7 +68,18 @@ def _real_target(given: Path) -> Path:
     return given
 
 
+def _temp_prefix(name: str) -> str:
+    """``.NAME.`` for the temporary file, shortened so that with mkstemp's 8 random
+    characters and ``.tmp`` it stays within a 255-byte file name (a legal 250-byte output
+    name must not fail because of the temporary one)."""
+    while name and len(os.fsencode(f".{name}.")) > TEMP_NAME_BUDGET:
+        name = name[:-1]
+    return f".{name}."
+
+
 def _write_bytes(given: Path, data: bytes) -> None:
+    # Never onto the database, its side files, a backup or any SQLite file, whoever asks.
+    paths.refuse_protected(given)
     target = _real_target(given)
     try:
         st = os.stat(target)
@@ -72,7 +89,8 @@ def _write_bytes(given: Path, data: bytes) -> None:
         raise InputError(f"{given} is not a regular file; choose another name")
     folder = target.parent if str(target.parent) else Path(".")
     mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=_temp_prefix(target.name),
+                                    suffix=".tmp")
     tmp = Path(tmp_name)
     try:
         try:

@@ -151,9 +151,13 @@ def test_really_full_disk(tiny_disk: Path, tiny_default):
     assert integrity(store.path) == ["ok"]
     store.close()
     later = first.created_at + backup.DAY * 2
-    fill(tiny_disk)  # not even room for SQLite's shared-memory file: a clear refusal
-    with pytest.raises(StorageError, match="disk is full"):
-        Store.open(folder, clock=lambda: later)
+    fill(tiny_disk)  # not even room for SQLite's shared-memory file: reads still work
+    # (review §15: tracker.db.readonly), the start-up backup is skipped, a write refused.
+    with Store.open(folder, clock=lambda: later) as s:
+        assert s.states() == {"python.venv": "done", "docker.build": "done"}
+        with pytest.raises(StorageError, match="disk is full"):
+            s.set_states({"python.packaging": "done"})
+    assert [b.name for b in backup.list_backups(folder)] == [first.name]
     (tiny_disk / "filler").unlink()
     fill(tiny_disk, leave=64 * 1024)  # room to open, not for the start-up backup
     with Store.open(folder, clock=lambda: later) as s:

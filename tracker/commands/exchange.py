@@ -52,21 +52,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("import-review", help="import a mentor's .mlops-review.json file")
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--any-export", action="store_true",
+                   help="import even a review of a progress file this app did not export "
+                        "(yours from another computer or an earlier version)")
     p.set_defaults(func=cmd_import_review)
 
 
 # ---------------------------------------------------------------------------- helpers
-def _output_path(text: str, suffixes: tuple[str, ...] = ()) -> Path:
-    from tracker.db.errors import InputError
+def _output_path(args: argparse.Namespace, text: str, suffixes: tuple[str, ...] = (),
+                 inputs: tuple[str | Path, ...] = ()) -> Path:
+    """The checked output path (see paths.check_output): never the database, a backup or
+    an input of the command."""
+    from tracker import paths
 
-    out = Path(text)
-    if suffixes and not out.name.lower().endswith(suffixes):
-        raise InputError(f"{out.name}: the output must end with {' or '.join(suffixes)}")
-    if out.is_dir():
-        raise InputError(f"{out} is a folder; give a file name")
-    if not out.parent.is_dir():
-        raise InputError(f"{out.parent}: no such folder")
-    return out
+    return paths.check_output(text, data_folder=paths.data_dir(args.data_dir),
+                              inputs=inputs, suffixes=suffixes)
 
 
 def _plural(n: int, word: str) -> str:
@@ -75,16 +75,23 @@ def _plural(n: int, word: str) -> str:
 
 # ---------------------------------------------------------------------------- export
 def cmd_export(args: argparse.Namespace) -> int:
-    from tracker.exchange.progress import build_progress_document, write_document
+    from tracker.exchange.progress import export_progress
 
-    out = _output_path(args.output)
+    from tracker.db.reader import export_key
+
+    out = _output_path(args, args.output)
     with open_store(args) as store:
-        doc = build_progress_document(store.snapshot(with_history=False))
-    write_document(out, doc)
+        doc = export_progress(store, out)
+        # Not remembered when the data disk is read-only or full (the file is written).
+        remembered = store.meta(export_key(doc["integrity"]["digest"])) is not None
     done = sum(1 for p in doc["progress"] if p["state"] == "done")
     print(f"exported {_plural(done, 'done milestone')}, "
           f"{_plural(len(doc['certifications']), 'certification')} and "
           f"{_plural(len(doc['study_sessions']), 'study session')} to {out}")
+    if not remembered:
+        print("note: the data folder could not be written (read-only or full), so this "
+              "export is not remembered; import a mentor's review of it with "
+              "import-review --any-export")
     return 0
 
 
@@ -96,7 +103,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     if (args.verdict or args.output or args.reviewer) and not (args.verdict and args.output):
         raise InputError("to write a review file, give --verdict (at least one), --reviewer "
                          "and -o OUT.mlops-review.json")
-    out = _output_path(args.output) if args.output else None
+    inputs = (args.file,) + ((args.since,) if args.since else ())
+    out = _output_path(args, args.output, inputs=inputs) if args.output else None
     reading = read_progress_file(args.file)
     if out is not None:
         return _write_review(args, reading, out)
@@ -170,7 +178,6 @@ def _review_text(reading, doc: dict) -> str:
 
 # ---------------------------------------------------------------------------- restore
 def cmd_restore(args: argparse.Namespace) -> int:
-    from tracker.db import backup
     from tracker.db.errors import InputError
     from tracker.exchange.progress import read_progress_file
 
@@ -181,9 +188,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
             raise InputError("restore replaces your progress, certifications, study log and "
                              "reviews; pass --yes to confirm (no terminal to ask)")
         warn = " It was modified after export." if reading.integrity != "ok" else ""
-        answer = input(f"Replace your progress with {reading.source} "
-                       f"({reading.learner_name or 'no name'}, exported "
-                       f"{reading.exported_at[:10]})?{warn} A backup is made first. [y/N] ")
+        from tracker.termtext import clean  # a terminal's input() prompt skips sys.stdout
+
+        answer = input(clean(f"Replace your progress with {reading.source} "
+                             f"({reading.learner_name or 'no name'}, exported "
+                             f"{reading.exported_at[:10]})?{warn} A backup is made first. "
+                             "[y/N] "))
         if answer.strip().lower() not in ("y", "yes"):
             print("restore cancelled; nothing was changed")
             return 0
@@ -195,8 +205,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         snap = replace(snap, reviews={k: r for k, r in snap.reviews.items() if k in known})
-        info = backup.make_backup(store.folder, reason="before-restore")
-        store.replace_all(snap, source="restore")
+        # The backup is taken under the restore's own write lock (see Store.replace_all).
+        info = store.replace_all(snap, source="restore", backup=True)
     done = sum(1 for m, e in snap.progress.items() if e.state == "done" and m in known)
     print(f"restored {reading.source}: {_plural(done, 'done milestone')}, "
           f"{_plural(len(snap.certifications), 'certification')}, "
@@ -214,9 +224,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- cohort
 def cmd_cohort(args: argparse.Namespace) -> int:
-    from tracker.exchange.cohort import cohort_csv, cohort_table, load_cohort
+    from tracker.exchange.cohort import cohort_csv, cohort_table, expand_paths, load_cohort
 
-    out = _output_path(args.csv) if args.csv else None
+    out = None
+    if args.csv:  # never onto a file of the cohort itself (a listing; nothing read yet)
+        out = _output_path(args, args.csv, inputs=(*args.paths, *expand_paths(args.paths)))
 
     def skip(path: Path, reason: str) -> None:
         print(f"skipped {path}: {reason}", file=sys.stderr)
@@ -246,7 +258,8 @@ def cmd_cohort(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from tracker.exchange.progress import read_progress_bytes, read_progress_file
 
-    out = _output_path(args.output, (".html", ".htm", ".pdf"))
+    out = _output_path(args, args.output, (".html", ".htm", ".pdf"),
+                       inputs=(args.file,) if args.file else ())
     if args.self_:
         from tracker.exchange.progress import build_progress_document, dumps_document
 
@@ -273,28 +286,24 @@ def cmd_report(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------- import-review
 def cmd_import_review(args: argparse.Namespace) -> int:
     from tracker.db.errors import InputError
-    from tracker.exchange.review import read_review_file
+    from tracker.exchange.review import plan_import, read_review_file
 
     reading = read_review_file(args.file)  # every check before anything is touched
     with open_store(args) as store:
-        cur = store.curriculum()
-        profile = store.profile()
-        theirs = reading.document.learner.name.strip()
-        if profile.name.strip() and theirs and \
-                profile.name.strip().casefold() != theirs.casefold():
-            raise InputError(f"this review is for {theirs!r}, but your profile name is "
-                             f"{profile.name.strip()!r}; nothing was imported")
-        known, unknown = reading.split_known(cur)
-        existing = store.reviews()
-        fresh = [r for r in known if not (
-            r.milestone in existing and existing[r.milestone].to_dict() == r.to_dict())]
-        added = store.add_reviews(fresh) if fresh else 0
+        plan = plan_import(store, reading)
+        if plan.other_export and not args.any_export:
+            raise InputError(f"{plan.other_export}; nothing was imported. If it is yours "
+                             "(exported on another computer or by an earlier version), "
+                             "import it with --any-export")
+        added = store.add_reviews(plan.fresh) if plan.fresh else 0
     print(f"imported {_plural(added, 'verdict')} from {reading.reviewer}"
-          + (f" ({len(known) - added} already imported)" if len(known) > added else ""))
+          + (f" ({plan.known - added} already imported)" if plan.known > added else ""))
+    if plan.other_export:
+        print(f"note: {plan.other_export}; imported because of --any-export")
     if reading.integrity != "ok":
         print("note: the review file was modified after the mentor wrote it")
-    if unknown:
-        print(f"note: {_plural(len(unknown), 'verdict')} for milestones not in your "
-              f"curriculum were skipped: {', '.join(unknown[:5])}"
-              + (" ..." if len(unknown) > 5 else ""))
+    if plan.unknown:
+        print(f"note: {_plural(len(plan.unknown), 'verdict')} for milestones not in your "
+              f"curriculum were skipped: {', '.join(plan.unknown[:5])}"
+              + (" ..." if len(plan.unknown) > 5 else ""))
     return 0

@@ -41,11 +41,24 @@ def _on_begin(conn: object) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
 
 
+def sqlite_url(path: Path):  # -> sqlalchemy.URL
+    """The URL of the SQLite file at ``path``, with the path set as it is: never parsed.
+
+    ``f"sqlite:///{path}"`` is parsed as a URL, so a folder named ``a?mode=ro`` sends the
+    writes to a file ``a`` (migrating the schema into whatever SQLite file is there), and
+    ``%41`` is decoded. ``URL.create`` keeps ``database`` verbatim, and SQLAlchemy's pysqlite
+    dialect hands it to ``sqlite3.connect`` as a plain file name (not in URI mode), which is
+    what the Reader and every check do too."""
+    from sqlalchemy.engine import URL
+
+    return URL.create("sqlite", database=str(Path(path).absolute()))
+
+
 def create_engine_for(path: Path):  # -> sqlalchemy.Engine
     from sqlalchemy import create_engine, event
 
     engine = create_engine(
-        f"sqlite:///{path}",
+        sqlite_url(path),
         connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
         pool_pre_ping=False,
     )

@@ -47,9 +47,17 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import APP_NAME
+from tracker.db.errors import TrackerError
 from tracker.exchange.cohort import CohortResult, CohortRow
 from tracker.ui import icons, theme
-from tracker.ui.exchange_actions import last_folder, message, one_line, plural, with_suffix
+from tracker.ui.exchange_actions import (
+    checked_output,
+    last_folder,
+    message,
+    one_line,
+    plural,
+    with_suffix,
+)
 from tracker.ui.widgets import heading, label, tip
 
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -454,6 +462,13 @@ class CohortWindow(QMainWindow):
                 self.finished.emit("export-csv")
                 return
         out = with_suffix(path, ".csv")
+        try:  # never onto the database, a backup or a file of this cohort
+            out = checked_output(self.ctx, out, [r.path for r in self.result.rows]
+                                 + [p for p, _ in self.result.skipped])
+        except TrackerError as exc:
+            self.show_error(one_line(exc))
+            self.finished.emit("export-csv")
+            return
         shown = CohortResult(rows=self.visible_rows(), skipped=list(self.result.skipped))
         text = cohort_csv(shown)
 

@@ -86,6 +86,17 @@ def remember_folder(window: Any, path: str | Path) -> None:
         settings.setValue(LAST_FOLDER_KEY, str(Path(path).parent))
 
 
+def checked_output(ctx: Any, path: str | Path, inputs: Any = ()) -> Path:
+    """A save dialog's answer checked like every output path (paths.check_output): never
+    the database, its side files, a backup or one of ``inputs``. Raises InputError."""
+    from tracker import paths
+
+    store = getattr(ctx, "store", None)
+    folder = getattr(store, "folder", None)
+    return paths.check_output(path, data_folder=Path(folder) if folder else None,
+                              inputs=inputs)
+
+
 def with_suffix(path: str, suffix: str) -> Path:
     """``path`` ending with ``suffix`` (added when the user typed a bare name)."""
     p = Path(path)
@@ -106,8 +117,9 @@ def report_format(path: str, chosen_filter: str) -> tuple[Path, str]:
 
 def write_report(ctx: Any, parent: QWidget, reading_fn: Callable[[], Any], out: Path,
                  kind: str, on_saved: Callable[[Path], None],
-                 on_error: Callable[[BaseException], None]) -> None:
-    """Build the report data in a worker, render, write atomically.
+                 on_error: Callable[[BaseException], None], inputs: Any = ()) -> None:
+    """Build the report data in a worker, render, write atomically. ``out`` is checked like
+    every output path, never one of ``inputs`` (the file a review window shows).
 
     HTML is rendered and written in the worker. A PDF needs QTextDocument and QPdfWriter,
     which belong on the GUI thread: the data is gathered in the worker, the PDF is laid out
@@ -117,6 +129,11 @@ def write_report(ctx: Any, parent: QWidget, reading_fn: Callable[[], Any], out: 
     from tracker.atomicio import write_bytes
     from tracker.reports.data import report_data
 
+    try:
+        out = checked_output(ctx, out, inputs)
+    except TrackerError as exc:
+        on_error(exc)
+        return
     if kind == "html":
         def work_html() -> Path:
             from tracker.reports.html import write_html
@@ -243,14 +260,17 @@ class ExchangeActions(QObject):
                 return
         out = with_suffix(path, SUFFIX) if not path.lower().endswith(".json") else Path(path)
         remember_folder(self.window, out)
+        try:
+            out = checked_output(self.ctx, out)
+        except TrackerError as exc:
+            self._fail("export-progress")(exc)
+            return
         store = self.ctx.store
 
         def work() -> tuple[Path, dict[str, Any]]:
-            from tracker.exchange.progress import build_progress_document, write_document
+            from tracker.exchange.progress import export_progress
 
-            doc = build_progress_document(store.snapshot(with_history=False))
-            write_document(out, doc)
-            return out, doc
+            return out, export_progress(store, out)
 
         def done(result: tuple[Path, dict[str, Any]]) -> None:
             written, doc = result
@@ -357,11 +377,9 @@ class ExchangeActions(QObject):
         store = self.ctx.store
 
         def work() -> Any:
-            from tracker.db import backup
-
-            info = backup.make_backup(store.folder, reason="before-restore")
-            store.replace_all(plan.snapshot, source="restore")
-            return info
+            # As ``restore`` on the command line: the backup is taken under the restore's
+            # own write lock, so a concurrent change is never in neither copy.
+            return store.replace_all(plan.snapshot, source="restore", backup=True)
 
         def done(info: Any) -> None:
             # Not undoable: the undo stack's commands refer to the replaced data.
@@ -390,27 +408,39 @@ class ExchangeActions(QObject):
         remember_folder(self.window, src)
         store = self.ctx.store
 
-        def work() -> tuple[Any, list[Any], list[int], int, list[str]]:
-            # As ``import-review`` on the command line.
-            from tracker.db.errors import InputError
-            from tracker.exchange.review import read_review_file
+        def plan() -> Any:
+            # As ``import-review`` on the command line: every check before anything is
+            # stored (another learner, a date in the future: refused).
+            from tracker.exchange.review import plan_import, read_review_file
 
-            reading = read_review_file(src)
-            profile = store.profile()
-            theirs = reading.document.learner.name.strip()
-            if profile.name.strip() and theirs and \
-                    profile.name.strip().casefold() != theirs.casefold():
-                raise InputError(f"This review is for {theirs!r}, but your profile name is "
-                                 f"{profile.name.strip()!r}; nothing was imported.")
-            known, unknown = reading.split_known(store.curriculum())
-            existing = store.reviews()
-            fresh = [r for r in known if not (
-                r.milestone in existing and existing[r.milestone].to_dict() == r.to_dict())]
-            ids = store.import_reviews(fresh)
-            return reading, fresh, ids, len(known), unknown
+            return plan_import(store, read_review_file(src))
 
-        def done(result: tuple[Any, list[Any], list[int], int, list[str]]) -> None:
-            reading, fresh, ids, known, unknown = result
+        self._status(f"Importing {src.name}…")
+        self.ctx.run_in_worker(plan, self._confirm_review_import, self._fail("import-review"))
+
+    def review_import_question(self, plan: Any) -> tuple[str, str]:
+        """The question asked before importing a review of a file this app did not export."""
+        digest = plan.reading.document.progress_digest
+        return ("This review is not for a progress file you exported from this app.",
+                f"{plan.reading.reviewer or 'The mentor'} reviewed the progress file with "
+                f"digest {digest[:12]}…, which this app has no record of exporting, so it may "
+                "be about someone else's progress.\n\nImport it only if the reviewed file "
+                "is yours, for example exported on another computer or by an earlier "
+                "version.")
+
+    def _confirm_review_import(self, plan: Any) -> None:
+        if plan.other_export and not ask(self.window, "Import a mentor review",
+                                         *self.review_import_question(plan), "Import Anyway"):
+            self._status("Import cancelled; nothing was changed")
+            self.finished.emit("import-review")
+            return
+        store = self.ctx.store
+
+        def work() -> list[int]:
+            return store.import_reviews(plan.fresh)
+
+        def done(ids: list[int]) -> None:
+            reading, fresh, known, unknown = plan.reading, plan.fresh, plan.known, plan.unknown
             added = len(ids)
             text = (f"Imported {plural(added, 'verdict')} from "
                     f"{reading.reviewer or 'your mentor'}"
@@ -422,6 +452,8 @@ class ExchangeActions(QObject):
                     self.ctx, fresh, ids, f"Import {plural(added, 'mentor verdict')}"))
             self.ctx.notify(Kinds.REVIEWS, message=text)
             notes = []
+            if plan.other_export:
+                notes.append("The review is not for a progress file exported from this app.")
             if reading.integrity != "ok":
                 notes.append("The review file was modified after the mentor wrote it.")
             if unknown:
@@ -434,7 +466,6 @@ class ExchangeActions(QObject):
                                              details="\n".join(notes))
             self.finished.emit("import-review")
 
-        self._status(f"Importing {src.name}…")
         self.ctx.run_in_worker(work, done, self._fail("import-review"))
 
     # ------------------------------------------------------------------ review mode
