@@ -1,9 +1,11 @@
 """The command line (a stable contract: see DESIGN.md).
 
 ``python -m tracker`` / ``mlops-tracker``; no subcommand starts the GUI. Exit codes: 0 success,
-2 bad input (one line ``error: ...`` on stderr, nothing changed), 1 unexpected failure.
-Imports stay lazy: a command pulls in only what it needs, and no Qt unless it starts the GUI
-or writes a PDF.
+2 bad input (one line ``error: ...`` on stderr, nothing changed), 1 unexpected failure (one
+line too, naming the log that has the traceback). Global ``--data-dir DIR`` and ``--debug``
+(tracebacks and debug lines on stderr; also MLOPS_TRACKER_DEBUG=1) come before the
+subcommand. Imports stay lazy: a command pulls in only what it needs, and no Qt unless it
+starts the GUI or writes a PDF.
 """
 
 from __future__ import annotations
@@ -47,13 +49,14 @@ class Parser(argparse.ArgumentParser):
 
 
 def _starts_gui(argv: list[str]) -> bool:
-    """True for no subcommand: nothing but ``--data-dir DIR`` / ``--data-dir=DIR``."""
+    """True for no subcommand: nothing but ``--data-dir DIR`` / ``--data-dir=DIR`` and
+    ``--debug``."""
     rest = list(argv)
     while rest:
         head = rest.pop(0)
         if head == "--data-dir" and rest:
             rest.pop(0)
-        elif not head.startswith("--data-dir="):
+        elif head != "--debug" and not head.startswith("--data-dir="):
             return False
     return True
 
@@ -61,6 +64,7 @@ def _starts_gui(argv: list[str]) -> bool:
 def _global_parser() -> Parser:
     parser = Parser(prog="mlops-tracker")
     parser.add_argument("--data-dir", metavar="DIR")
+    parser.add_argument("--debug", action="store_true")
     return parser
 
 
@@ -72,6 +76,10 @@ def build_parser() -> Parser:
     parser.add_argument("--data-dir", metavar="DIR",
                         help="data folder (default: MLOPS_TRACKER_DATA_DIR or the user data "
                              "folder)")
+    parser.add_argument("--debug", action="store_true",
+                        help="print tracebacks on stderr and write debug lines to the log "
+                             "(logs/tracker.log in the data folder); the same as "
+                             "MLOPS_TRACKER_DEBUG=1")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in command_modules():
         importlib.import_module(name).register(sub)
@@ -96,27 +104,84 @@ def _check_data_dir(value: str | None) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Everything it prints passes through :mod:`tracker.termtext` (the one
+    output point for terminal text): control characters from files and the database are
+    shown as escapes, never sent to the terminal."""
+    from tracker.termtext import safe_streams
+
+    try:
+        with safe_streams():
+            code = _main(argv)
+            if sys.stdout is not None:
+                sys.stdout.flush()  # a reader that went away shows here, not at exit
+        return code
+    except BrokenPipeError:
+        return _output_closed()
+
+
+def _output_closed() -> int:
+    """The reader of our output went away (``status | head -1``): stop quietly, as Unix
+    tools ended by SIGPIPE do (exit 128 + 13). Standard output is pointed at the null
+    device so that the interpreter's flush at exit has nothing left to complain about."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, sys.stdout.fileno())
+        finally:
+            os.close(null)
+    except (OSError, ValueError, AttributeError):  # no real stdout (tests, pythonw)
+        pass
+    return 141
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         _check_text(argv)
         if _starts_gui(argv):  # skip building every subcommand's parser: start-up counts
             from tracker.app import run_gui
 
-            return run_gui(_check_data_dir(_global_parser().parse_args(argv).data_dir))
+            opts = _global_parser().parse_args(argv)
+            return run_gui(_check_data_dir(opts.data_dir), debug=opts.debug)
         args = build_parser().parse_args(argv)
         _check_data_dir(args.data_dir)
         if not getattr(args, "command", None):
             from tracker.app import run_gui
 
-            return run_gui(args.data_dir)
-        return int(args.func(args) or 0)
+            return run_gui(args.data_dir, debug=args.debug)
+        # The crash file and the exception hooks; the log opens only if something is
+        # written to it (an unexpected failure, or --debug): see tracker/diagnostics.py.
+        from tracker import diagnostics
+
+        diagnostics.configure(args.data_dir, debug=args.debug)
+        if not diagnostics.debug_enabled():
+            return int(args.func(args) or 0)
+        return _run_logged(args)
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0) if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # not a failure: handled quietly in main()
+        raise
     except BaseException as exc:  # noqa: BLE001 - the one place that turns errors into lines
         return report_error(exc)
+
+
+def _run_logged(args: argparse.Namespace) -> int:
+    """--debug: the command's name (never its arguments: they can hold a note) and its exit
+    code, in the log and on stderr."""
+    import time
+
+    from tracker import diagnostics
+
+    log = diagnostics.get_logger("tracker.cli")
+    log.debug("command %s", args.command)
+    start = time.perf_counter()
+    code = int(args.func(args) or 0)
+    log.debug("command %s: exit %d in %.0f ms", args.command, code,
+              (time.perf_counter() - start) * 1000)
+    return code
 
 
 # OSErrors about the user's own paths (a typo, a file where a folder should be, a name too
@@ -127,34 +192,41 @@ USER_PATH_ERRNOS = frozenset({errno.ENOENT, errno.EACCES, errno.EPERM, errno.EIS
 
 
 def report_error(exc: BaseException) -> int:
+    """Print the one line for ``exc`` and return the exit code. An unexpected failure (1)
+    is also logged with its traceback and the line says where the log is; with --debug
+    every failure's traceback is printed on stderr too."""
+    from tracker import diagnostics
+
+    code, line = _error_line(exc)
+    if code == 1:
+        log_file = diagnostics.log_failure(exc)
+        if log_file is not None:
+            line += f" (details in {log_file})"
+    else:
+        diagnostics.log_refusal(exc)
+    print(line, file=sys.stderr)
+    return code
+
+
+def _error_line(exc: BaseException) -> tuple[int, str]:
     from tracker.curriculum.loader import CurriculumError
     from tracker.db.errors import TrackerError
 
     if isinstance(exc, UsageError):
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return 2, f"error: {exc}"
     if isinstance(exc, CurriculumError):
-        print(f"error: {exc.first_line}", file=sys.stderr)
-        return 2
+        return 2, f"error: {exc.first_line}"
     if isinstance(exc, TrackerError):
-        print(f"error: {one_line(str(exc))}", file=sys.stderr)
-        return 2
+        return 2, f"error: {one_line(str(exc))}"
     if isinstance(exc, OSError):
+        code = 2 if exc.errno in USER_PATH_ERRNOS else 1
         name = getattr(exc, "filename", None)
         if exc.errno in (errno.EEXIST, errno.ENOTDIR) and name and os.path.lexists(name) \
                 and not os.path.isdir(name):  # e.g. --data-dir names a file
-            print(f"error: {name} is a file, not a folder", file=sys.stderr)
-        else:
-            where = f" ({name})" if name else ""
-            print(f"error: {one_line(exc.strerror or str(exc))}{where}", file=sys.stderr)
-        return 2 if exc.errno in USER_PATH_ERRNOS else 1
-    if os.environ.get("MLOPS_TRACKER_DEBUG"):
-        import traceback
-
-        traceback.print_exc()
-    print(f"error: unexpected failure: {type(exc).__name__}: {one_line(str(exc))}",
-          file=sys.stderr)
-    return 1
+            return code, f"error: {name} is a file, not a folder"
+        where = f" ({name})" if name else ""
+        return code, f"error: {one_line(exc.strerror or str(exc))}{where}"
+    return 1, f"error: unexpected failure: {type(exc).__name__}: {one_line(str(exc))}"
 
 
 def one_line(text: str) -> str:
@@ -164,7 +236,10 @@ def one_line(text: str) -> str:
 def open_store(args: argparse.Namespace):  # -> Store
     from tracker.db.store import Store
 
-    return Store.open(args.data_dir)
+    store = Store.open(args.data_dir)
+    if store.curriculum_warning:  # the pack file is damaged: running on the stored copy
+        print(f"warning: {one_line(store.curriculum_warning)}", file=sys.stderr)
+    return store
 
 
 def print_json(data: object) -> None:

@@ -254,7 +254,7 @@ def test_import_open_badges_2_and_3(qtbot, ctx, page, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("content, expect", [
-    ("{not json", "is not valid JSON"),
+    ("{not json", "not valid JSON"),
     ({"type": "Assertion", "badge": "https://example.org/badge"}, "only links to its badge"),
     ({"hello": "world"}, "not an Open Badges"),
 ])

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QFileDialog
 from tracker import paths
 from tracker import readiness as rd
 from tracker.exchange.digest import with_integrity
-from tracker.exchange.progress import build_progress_document, read_progress_file, write_document
+from tracker.exchange.progress import (build_progress_document, export_progress,
+                                       read_progress_file, write_document)
 from tracker.exchange.review import build_review_document
 from tracker.ui import exchange_actions
 from tracker.ui.models.skill_tree import STATE_COL, ReviewRole
@@ -46,7 +47,8 @@ def trigger(qtbot, window, action):
 
 
 def export_file(store, path):
-    write_document(path, build_progress_document(store.snapshot(with_history=False)))
+    """As File > Export Progress does (so a review of it is recognised as one of ours)."""
+    export_progress(store, path)
     return path
 
 

@@ -28,3 +28,17 @@ class DamagedDatabaseError(DatabaseError):
         self.path = path
         self.moved_to = moved_to
         self.newest_backup = newest_backup
+
+
+class DamagedContentError(DatabaseError):
+    """A stored value this app never writes: damage ``quick_check`` cannot see (a flipped
+    byte in a text column, an unknown state or level, broken JSON in a column). The file is
+    left where it is; ``str(exc)`` says what is wrong and how to restore the newest good
+    backup (``newest_backup``, empty when there is none). ``problem`` is the short part."""
+
+    def __init__(self, message: str, path: str = "", problem: str = "",
+                 newest_backup: str = ""):
+        super().__init__(message)
+        self.path = path
+        self.problem = problem
+        self.newest_backup = newest_backup

@@ -13,18 +13,15 @@ restore, backups) in a worker.
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker import paths
 from tracker import validation as v
-from tracker.curriculum.loader import CurriculumError, load_pack
+from tracker.curriculum.loader import CurriculumError
 from tracker.curriculum.model import Curriculum
 from tracker.db import engine as dbengine
 from tracker.db.errors import InputError
@@ -58,7 +55,14 @@ def iso(ts: datetime) -> str:
 
 
 class Store:
-    """Open with :meth:`open`; close with :meth:`close` (or use as a context manager)."""
+    """Open with :meth:`open`; close with :meth:`close` (or use as a context manager).
+
+    Satisfies :class:`tracker.db.protocol.StoreAPI`, like review mode's read-only FileStore.
+    Every input is checked with :mod:`tracker.validation`, the rules the file formats use,
+    so whatever the Store accepts can be exported and read back.
+    """
+
+    read_only = False
 
     def __init__(self, folder: Path, engine: Any = None, *,
                  clock: Callable[[], datetime] = utc_now):
@@ -70,6 +74,9 @@ class Store:
         self._writer_obj: Writer | None = None
         self._writer_lock = threading.Lock()
         self._curriculum: Curriculum | None = None
+        # One line when the active pack file could not be used and the curriculum stored
+        # in SQLite is in use instead (see tracker.db.pack_sync); the faces show it.
+        self.curriculum_warning: str | None = None
 
     # ---------------------------------------------------------------- opening
     @classmethod
@@ -148,6 +155,11 @@ class Store:
     def now(self) -> str:
         return iso(self._clock())
 
+    def today(self) -> date:
+        """Today on this computer's calendar: the default study day, and the latest day a
+        certification can have been earned or a session studied."""
+        return v.local_today(self._clock())
+
     def data_version(self) -> str:
         """Changes whenever anything was committed through any Store, in this process or
         another (one indexed read); the GUI compares it when it regains focus."""
@@ -158,58 +170,40 @@ class Store:
 
     # ---------------------------------------------------------------- curriculum
     def active_pack_path(self) -> Path:
-        custom = paths.installed_pack_path(self.folder)
-        if self.meta("pack_source") == "custom" and custom.exists():
-            return custom
-        return paths.default_pack_path()
+        from tracker.db import pack_sync
+
+        return pack_sync.active_pack_path(self)
 
     def ensure_curriculum(self) -> SyncReport:
-        """Sync the active pack into SQLite when its file changed (hash of the bytes)."""
-        path = self.active_pack_path()
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if self.meta("pack_file_sha256") == digest:
-            return SyncReport()
-        pack = load_pack(path)
-        return self.sync_curriculum(pack, file_sha256=digest)
+        """Sync the active pack into SQLite when its file changed (hash of the bytes); a
+        file that cannot be used leaves the stored curriculum and sets
+        ``curriculum_warning`` (see :mod:`tracker.db.pack_sync`)."""
+        from tracker.db import pack_sync
+
+        return pack_sync.ensure(self, self._clock())
 
     def sync_curriculum(self, pack: Curriculum, *, file_sha256: str = "",
-                        source: str | None = None) -> SyncReport:
-        """Make the SQLite curriculum match ``pack``; missing rows are retired, not deleted."""
-        report = self._w().sync_curriculum(pack, file_sha256=file_sha256, source=source)
+                        source: str | None = None,
+                        expect: tuple[str | None, str | None] | None = None) -> SyncReport:
+        """Make the SQLite curriculum match ``pack``; missing rows are retired, not deleted.
+        With ``expect`` (pack_source, pack_file_sha256), only if they still hold."""
+        report = self._w().sync_curriculum(pack, file_sha256=file_sha256, source=source,
+                                           expect=expect)
         self._curriculum = None
         return report
 
     def use_pack(self, path: str | Path) -> tuple[Curriculum, SyncReport]:
-        """Validate a custom pack, install a copy in the data folder and make it active."""
-        from tracker import atomicio
+        """Validate a custom pack, install a copy in the data folder and make it active
+        (the previous custom pack's file is set aside; a kill never splits the switch)."""
+        from tracker.db import pack_sync
 
-        src = Path(path)
-        pack = load_pack(src)
-        data = src.read_bytes()
-        dest = paths.installed_pack_path(self.folder)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        atomicio.write_bytes(dest, data)
-        report = self.sync_curriculum(pack, file_sha256=hashlib.sha256(data).hexdigest(),
-                                      source="custom")
-        return pack, report
+        return pack_sync.use_pack(self, path, self._clock())
 
     def use_default_pack(self) -> tuple[Curriculum, SyncReport]:
-        path = paths.default_pack_path()
-        pack = load_pack(path)
-        report = self.sync_curriculum(
-            pack, file_sha256=hashlib.sha256(path.read_bytes()).hexdigest(), source="default")
-        custom = paths.installed_pack_path(self.folder)
-        if custom.exists():
-            # Keep every earlier custom pack: never overwrite one set aside before.
-            stamp = self._clock().strftime("%Y%m%d-%H%M%S")
-            aside = custom.with_name(f"previous-custom-{stamp}.toml")
-            n = 1
-            while aside.exists():
-                n += 1
-                aside = custom.with_name(f"previous-custom-{stamp}-{n}.toml")
-            shutil.move(str(custom), str(aside))
-        return pack, report
+        """Back to the shipped pack; the custom pack's file is set aside, never read."""
+        from tracker.db import pack_sync
+
+        return pack_sync.use_default_pack(self, self._clock())
 
     def curriculum(self) -> Curriculum:
         """The active curriculum as stored in SQLite, cached until its hash changes (also
@@ -231,7 +225,7 @@ class Store:
         """Change any of the fields given. Returns (previous, new) for undo."""
         fields: dict[str, Any] = {}
         if name is not _UNSET:
-            fields["name"] = v.check_text(name, "name", limit=v.MAX_NAME, required=True)
+            fields["name"] = v.check_name(name)
         if target_level is not _UNSET:
             if target_level is not None and target_level not in self.curriculum().level_by_id:
                 known = ", ".join(lv.id for lv in self.curriculum().levels)
@@ -273,7 +267,7 @@ class Store:
     def set_note(self, milestone: str, note: str) -> str:
         """Replace a milestone's note; returns the previous note (for undo)."""
         self._known_milestone(milestone)
-        note = v.check_text(note, "note", limit=v.MAX_NOTE, single_line=False)
+        note = v.check_note(note)
         return self._w().set_note(milestone, note)
 
     def _known_milestone(self, milestone: str) -> None:
@@ -293,7 +287,9 @@ class Store:
 
     def add_evidence(self, milestone: str, text: str) -> Evidence:
         self._known_milestone(milestone)
-        text = v.check_text(text, "evidence", limit=v.MAX_URL, required=True)
+        text = v.check_evidence(text)
+        v.check_room(len(self._read.evidence(milestone)), v.MAX_EVIDENCE,
+                     "evidence items for this milestone")
         return self._w().add_evidence(milestone, text)
 
     def remove_evidence(self, evidence_id: int) -> Evidence | None:
@@ -307,18 +303,16 @@ class Store:
     def certifications(self) -> list[Certification]:
         return self._read.certifications()
 
-    @staticmethod
-    def validate_certification(c: CertificationInput) -> CertificationInput:
-        name = v.check_text(c.name, "name", limit=v.MAX_SHORT, required=True)
-        issuer = v.check_text(c.issuer, "issuer", limit=v.MAX_SHORT, required=True)
-        earned, expires = v.check_cert_dates(c.earned, c.expires)
-        cred = v.check_text(c.credential_id or "", "credential id", limit=v.MAX_SHORT)
-        url = v.check_url(c.url or "")
-        return replace(c, name=name, issuer=issuer, earned=earned, expires=expires,
-                       credential_id=cred, url=url)
+    def validate_certification(self, c: CertificationInput) -> CertificationInput:
+        """``c`` cleaned, or InputError (:func:`tracker.validation.check_certification`: an
+        earned date in the future is refused)."""
+        return v.check_certification(c, today=self.today())
 
     def add_certification(self, c: CertificationInput) -> Certification:
-        return self._w().add_certification(self.validate_certification(c))
+        c = self.validate_certification(c)
+        v.check_room(self._read.counts()["certifications"], v.MAX_CERTIFICATIONS,
+                     "certifications")
+        return self._w().add_certification(c)
 
     def update_certification(self, cert_id: int, c: CertificationInput) -> Certification:
         """Replace a certification's fields; returns the previous version (for undo)."""
@@ -343,11 +337,15 @@ class Store:
 
     def add_study_session(self, minutes: int, day: str | None = None, skill: str | None = None,
                           note: str = "") -> StudySession:
+        """Log a session; ``day`` (default today) cannot be in the future."""
         minutes = v.check_minutes(minutes)
-        day = v.check_date(day, "date") if day else self._clock().date().isoformat()
+        today = self.today()
+        day = today.isoformat() if day is None else v.check_past_date(day, "date", today)
         if skill is not None and skill not in self.curriculum().skill_by_id:
             raise InputError(f"unknown skill {skill!r}")
-        note = v.check_text(note, "note", limit=v.MAX_NOTE, single_line=False)
+        note = v.check_note(note)
+        v.check_room(self._read.counts()["study_sessions"], v.MAX_STUDY_SESSIONS,
+                     "study sessions")
         return self._w().add_study_session(minutes, day, skill, note)
 
     def delete_study_session(self, session_id: int) -> StudySession:
@@ -378,9 +376,16 @@ class Store:
         """Like add_reviews, returning the new rows' ids (so an import can be undone)."""
         items = list(reviews)
         for r in items:
-            if r.verdict not in VERDICTS:
-                raise InputError(f"unknown verdict {r.verdict!r}")
+            _check_review(r)
         return self._w().add_reviews(items) if items else []
+
+    def record_export(self, digest: str, exported_at: str) -> None:
+        """Remember that this learner exported the progress file with ``digest``: a mentor's
+        review names the export it reviews, and an import checks it against these."""
+        problem = v.digest_problem(digest) or v.timestamp_problem(exported_at)
+        if problem:
+            raise InputError(f"export record: {problem}")
+        self._w().record_export(digest, exported_at)
 
     def remove_reviews(self, ids: Iterable[int]) -> None:
         """Delete imported verdict rows by id (undo of an import)."""
@@ -402,14 +407,52 @@ class Store:
                 evidence={k: tuple(x) for k, x in ev.items()},
                 history=tuple(self._read.history()) if with_history else ())
 
-    def replace_all(self, snapshot: Snapshot, *, source: str = "restore") -> None:
+    def replace_all(self, snapshot: Snapshot, *, source: str = "restore",
+                    backup: bool = False) -> Any:
         """Replace progress, notes, evidence, profile, certifications, study log and reviews
         with a snapshot's (restore from a progress file). One transaction: all or nothing.
-        History is kept: every state that changes gets an event."""
-        self._w().replace_all(snapshot, self.curriculum(), source)
+        History is kept: every state that changes gets an event.
+
+        With ``backup``, a ``before-restore`` backup is made inside that transaction, once
+        it holds the write lock, and its BackupInfo returned: a change another process
+        commits meanwhile waits and lands after the restore, never between the backup and
+        the replacement, so the restore can always be undone."""
+        if not backup:
+            self._w().replace_all(snapshot, self.curriculum(), source)
+            return None
+        from tracker.db import backup as backups
+
+        made = self._w().replace_all(
+            snapshot, self.curriculum(), source,
+            before=lambda: backups.make_backup(self.folder, reason="before-restore",
+                                               now=self._clock(), prune=False))
+        backups.prune_backups(self.folder, self._clock(), also_keep=(made.name,))
+        return made
 
     def counts(self) -> dict[str, int]:
         return self._read.counts()
+
+
+if TYPE_CHECKING:
+    from tracker.db.protocol import StoreAPI
+
+    def _satisfies_the_store_interface(store: Store) -> StoreAPI:
+        return store  # mypy verifies here that the Store matches StoreAPI
+
+
+def _check_review(r: Review) -> None:
+    """An imported verdict follows the review file's rules (it normally comes from one)."""
+    if r.verdict not in VERDICTS:
+        raise InputError(f"unknown verdict {r.verdict!r}")
+    v.check_id(r.milestone, "milestone id")
+    for what, problem in (("reviewer", v.text_problem(r.reviewer, limit=v.MAX_NAME)),
+                          ("comment", v.text_problem(r.comment, limit=v.MAX_NOTE,
+                                                     single_line=False)),
+                          ("review time", v.timestamp_problem(r.reviewed_at)),
+                          ("progress digest", v.digest_problem(r.progress_digest,
+                                                               optional=True))):
+        if problem:
+            raise InputError(f"{what} {problem}")
 
 
 __all__ = ["Store", "CurriculumError", "iso", "parse_iso", "utc_now"]

@@ -79,11 +79,16 @@ class Writer:
 
     # ---------------------------------------------------------------- curriculum
     def sync_curriculum(self, pack: Curriculum, *, file_sha256: str = "",
-                        source: str | None = None) -> SyncReport:
+                        source: str | None = None,
+                        expect: tuple[str | None, str | None] | None = None) -> SyncReport:
         added: list[str] = []
         retired: list[str] = []
         reactivated: list[str] = []
         with self.tx() as s:
+            if expect is not None and expect != tuple(
+                    row.value if row else None
+                    for row in (s.get(Meta, "pack_source"), s.get(Meta, "pack_file_sha256"))):
+                return SyncReport()  # another process switched packs meanwhile: it wins
             def upsert(model: Any, items: Iterable[tuple[str, dict[str, Any]]],
                        track: bool = False) -> None:
                 existing = {r.id: r for r in s.scalars(select(model))}
@@ -308,6 +313,12 @@ class Writer:
             return study_of(row)
 
     # ---------------------------------------------------------------- reviews
+    def record_export(self, digest: str, exported_at: str) -> None:
+        from tracker.db.reader import export_key
+
+        with self.tx() as s:
+            self._set_meta(s, export_key(digest), exported_at)
+
     def add_reviews(self, items: list[Review]) -> list[int]:
         now = self.now()
         with self.tx() as s:
@@ -324,9 +335,18 @@ class Writer:
             s.execute(delete(ReviewRow).where(ReviewRow.id.in_(ids)))
 
     # ---------------------------------------------------------------- restore
-    def replace_all(self, snapshot: Snapshot, cur: Curriculum, source: str) -> None:
+    def replace_all(self, snapshot: Snapshot, cur: Curriculum, source: str,
+                    before: Callable[[], Any] | None = None) -> Any:
+        """One transaction. ``before`` (e.g. the before-restore backup) runs once this
+        transaction holds the write lock and before anything changes; its result is
+        returned. No other writer can commit in between, so what ``before`` sees is
+        exactly what is replaced."""
         now = self.now()
+        result = None
         with self.tx() as s:
+            if before is not None:
+                s.connection()  # BEGIN IMMEDIATE now: the write lock is ours
+                result = before()
             old = {r.milestone_id: r for r in s.scalars(select(ProgressRow))}
             known = set(s.scalars(select(MilestoneRow.id)))  # active and retired
             for mid, entry in snapshot.progress.items():
@@ -381,6 +401,7 @@ class Writer:
                                 reviewer=r.reviewer, reviewed_at=r.reviewed_at,
                                 imported_at=r.imported_at or now,
                                 progress_digest=r.progress_digest))
+        return result
 
 
 def _free_id(s: Session, model: Any, wanted: int) -> int | None:

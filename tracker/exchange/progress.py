@@ -255,7 +255,10 @@ class ProgressReading:
     def reviews_by_milestone(self) -> dict[str, Review]:
         """The newest review per milestone, as the Store would report it."""
         out: dict[str, Review] = {}
-        for r in sorted(self.document.reviews, key=lambda r: r.reviewed_at):
+        def when(r: Any) -> datetime:  # as a time: "+05:00" offsets sort wrongly as text
+            return datetime.fromisoformat(r.reviewed_at.replace("Z", "+00:00"))
+
+        for r in sorted(self.document.reviews, key=when):
             out[r.milestone] = Review(r.milestone, r.verdict, r.comment, r.reviewer,
                                       r.reviewed_at, r.imported_at, r.progress_digest)
         return out
@@ -412,10 +415,35 @@ def build_progress_document(snap: Snapshot, *, now: datetime | None = None,
 
 def dumps_document(doc: Mapping[str, Any]) -> str:
     """The file text: indented for people, UTF-8, one trailing newline. (The digest does
-    not depend on this layout: it is over the canonical form.)"""
+    not depend on this layout: it is over the canonical form.)
+
+    Refuses (InputError, one line) a document whose file would be larger than the app reads
+    back (:data:`safe_json.MAX_BYTES`): the app never writes a file its own review, restore,
+    cohort or import would refuse. Everything that writes or re-reads a document uses this."""
     import json
 
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    check_file_size(text, doc)
+    return text
+
+
+def check_file_size(text: str, doc: Mapping[str, Any]) -> None:
+    """InputError when ``text`` (a document's file text) exceeds the read limit."""
+    limit = safe_json.MAX_BYTES
+    if len(text) * 4 <= limit:  # UTF-8 takes at most 4 bytes a character: surely fits
+        return
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size <= limit:
+        return
+    mb = 1024 * 1024
+    certs = doc.get("certifications") or []
+    badges = sum(len(c.get("raw") or "") for c in certs if isinstance(c, Mapping))
+    hint = ("most of it is the original files of imported badges: delete the largest "
+            "badge certifications, then try again" if badges * 2 > size else
+            "shorten long notes or delete old study sessions or certifications, then try "
+            "again")
+    raise InputError(f"the file would be {size / mb:.1f} MB, more than the {limit // mb} MB "
+                     f"the app reads back, so nothing was written; {hint}")
 
 
 def write_document(path: str | Path, doc: Mapping[str, Any]) -> Path:
@@ -425,6 +453,25 @@ def write_document(path: str | Path, doc: Mapping[str, Any]) -> Path:
     p = Path(path)
     write_text(p, dumps_document(doc))
     return p
+
+
+def export_progress(store: Any, path: str | Path) -> dict[str, Any]:
+    """Export: the learner's progress document, written atomically to ``path`` and
+    remembered by its digest (``store.record_export``), so that a mentor's review of this
+    file is recognised at import. One use case for the CLI's ``export`` and the GUI's
+    Export Progress; returns the document. Any thread (the GUI runs it in a worker)."""
+    from tracker.db.integrity import StorageError
+
+    doc = build_progress_document(store.snapshot(with_history=False))
+    write_document(path, doc)
+    try:
+        store.record_export(doc["integrity"]["digest"], doc["exported_at"])
+    except StorageError:
+        # A read-only or full data disk: copying your progress out must not need room to
+        # save. The file is whole; a review of it is imported with the "never exported"
+        # note instead.
+        pass
+    return doc
 
 
 def default_file_name(learner_name: str, when: datetime | None = None) -> str:

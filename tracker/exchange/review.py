@@ -1,11 +1,19 @@
 """Review files: a mentor's verdicts on one progress file, written by the mentor and
-imported by the learner. Pure, no Qt, no database; any thread."""
+imported by the learner. Pure, no Qt, no database of its own (an import plan reads the
+learner's Store through its public methods); any thread.
+
+Importing is one use case with two faces (``import-review`` and the GUI's Import Mentor
+Review): :func:`plan_import` checks a review against the learner's data before anything is
+stored. It refuses a review for another learner and one dated in the future (it would
+hide every real review made before that date), and flags a review whose
+``progress_digest`` names no export this app made (``other_export``): the CLI then wants
+``--any-export``, the GUI a confirmation."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +35,11 @@ from tracker.exchange.progress import ProgressReading, iso_now
 from tracker.exchange.safe_json import LoadError
 
 SUFFIX = ".mlops-review.json"
+# How far ahead of this computer's clock a review's time may be (two clocks never agree
+# exactly). Beyond it the import is refused: the newest verdict wins, so a review from the
+# future would shadow every real one until that date. A review refused for a few minutes'
+# skew imports fine once that time has passed.
+CLOCK_SKEW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,53 @@ class ReviewReading:
         for r in self.reviews():
             (known if r.milestone in cur.milestone_by_id else unknown).append(r)
         return known, [r.milestone for r in unknown]
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What importing ``reading`` would add; nothing is stored until the caller calls
+    ``store.import_reviews(plan.fresh)``. ``other_export`` is "" for a review of an export
+    this app made, else one line to show before asking whether to import anyway."""
+
+    reading: ReviewReading
+    fresh: list[Review]       # new verdicts (those already imported are left out)
+    known: int                # verdicts on milestones of the learner's curriculum
+    unknown: list[str]        # milestone ids the curriculum does not know (skipped)
+    other_export: str = ""
+    exported_at: str = ""     # when the reviewed file was exported, if it was ours
+
+
+def plan_import(store: Any, reading: ReviewReading, *, now: datetime | None = None
+                ) -> ImportPlan:
+    """Check ``reading`` against the learner's ``store`` (read only); InputError, nothing
+    stored, for a review of another learner or one dated in the future."""
+    doc = reading.document
+    now = now or datetime.now(UTC)
+    reviewed = datetime.fromisoformat(doc.reviewed_at.replace("Z", "+00:00"))
+    if reviewed.tzinfo is None:
+        reviewed = reviewed.replace(tzinfo=UTC)
+    if reviewed > now + CLOCK_SKEW:
+        raise InputError(
+            f"this review is dated {doc.reviewed_at[:40]}, later than "
+            f"now on this computer ({now.astimezone(UTC):%Y-%m-%d %H:%M} UTC); a review from "
+            "the future would hide every later one, so nothing was imported. Check the date "
+            "and time on the mentor's computer (or on this one)")
+    mine = store.profile().name.strip()
+    theirs = doc.learner.name.strip()
+    if mine and theirs and mine.casefold() != theirs.casefold():
+        raise InputError(f"this review is for {theirs!r}, but your profile name is "
+                         f"{mine!r}; nothing was imported")
+    from tracker.db.reader import export_key
+
+    exported_at = store.meta(export_key(doc.progress_digest)) or ""
+    other = "" if exported_at else (
+        f"this review is for a progress file this app never exported (digest "
+        f"{doc.progress_digest[:12]}...), so it may be about someone else's progress")
+    known, unknown = reading.split_known(store.curriculum())
+    existing = store.reviews()
+    fresh = [r for r in known if not (
+        r.milestone in existing and existing[r.milestone].to_dict() == r.to_dict())]
+    return ImportPlan(reading, fresh, len(known), unknown, other, exported_at)
 
 
 def read_review_bytes(data: bytes | str, source: str = "review file") -> ReviewReading:
@@ -116,4 +176,5 @@ def build_review_document(reading: ProgressReading,
 
 
 __all__ = ["ReviewReading", "read_review_bytes", "read_review_file", "build_review_document",
-           "parse_verdict_arg", "VerdictItem", "SUFFIX"]
+           "parse_verdict_arg", "VerdictItem", "SUFFIX", "ImportPlan", "plan_import",
+           "CLOCK_SKEW"]
