@@ -5,6 +5,7 @@ database from a newer app is refused untouched. No traceback ever."""
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import sqlite3
 import time
@@ -206,3 +207,23 @@ def test_quick_check_and_backup_are_fast_on_a_big_database(store, record_propert
     print(f"\n{size_mb:.1f} MB, 100k events: quick_check {check_s * 1000:.1f} ms, "
           f"backup {backup_s * 1000:.1f} ms")
     assert check_s < 0.5 and backup_s < 2.0   # ~25 ms and ~30 ms measured; CI headroom
+
+
+def test_restore_backup_never_replaces_a_newer_database(cli):
+    """Review (hostile section 18): restore-backup over a database from a newer version
+    left its data only in a backup this version cannot restore. Refused, untouched."""
+    assert cli("tick", "python.venv").code == 0
+    assert cli("backup").code == 0
+    name = json.loads(cli("backups", "--json").out)["backups"][0]["name"]
+    db = cli.data_dir / "tracker.sqlite3"
+    con = sqlite3.connect(db)
+    con.execute("UPDATE alembic_version SET version_num = '0042_from_the_future'")
+    con.commit()
+    con.close()
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    backups_before = sorted(p.name for p in (cli.data_dir / "backups").iterdir())
+    r = cli("restore-backup", name, "--yes")
+    assert r.code == 2 and "newer version" in r.err and "nothing was changed" in r.err, r
+    assert len(r.err.strip().splitlines()) == 1
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in (cli.data_dir / "backups").iterdir()) == backups_before

@@ -35,7 +35,12 @@ from typing import Any, Protocol
 
 from tracker import paths
 from tracker.db import integrity
-from tracker.db.errors import DamagedContentError, DatabaseError, InputError
+from tracker.db.errors import (
+    DamagedContentError,
+    DatabaseError,
+    InputError,
+    NewerDatabaseError,
+)
 
 PREFIX = "tracker-"
 SUFFIX = ".sqlite3"
@@ -423,6 +428,16 @@ def restore_backup(folder: Path, name: str, *, now: datetime | None = None) -> R
     moved: Path | None = None
     save_first = None
     if live.exists() and live.stat().st_size > 0:
+        # A database from a newer version would survive only as a backup this version
+        # cannot restore: leave it alone (review: hostile section 18).
+        try:
+            dbengine.check_revision(dbengine.schema_revision(live), live)
+        except NewerDatabaseError:
+            raise InputError(f"{live.name} was written by a newer version of MLOps Career "
+                             f"Tracker; restoring {name} over it would lose that data, so "
+                             "nothing was changed. Update the app to open it") from None
+        except DatabaseError:
+            pass  # damaged: moved aside below
         if integrity.quick_check(live) is None and integrity.content_check(live) is None:
             def save_first() -> BackupInfo:
                 return make_backup(folder, reason="before-restore", now=now, prune=False)
