@@ -1,0 +1,144 @@
+"""One GUI per data folder: a second start hands its files to the first window and exits.
+
+The first GUI on a data folder takes a lock file in it (``gui.lock``, a :class:`QLockFile`:
+a lock whose process is gone, after a crash, is taken over) and listens on a local socket
+named after the folder. A later start on the same folder finds the lock held, connects and
+sends one line of JSON, ``{"open": [absolute paths]}``; the first window comes to the front,
+opens the files and answers ``ok``. The lock, not the socket, decides who is first, so two
+starts at the same moment cannot both win; the socket of a crashed instance is removed
+before listening (we hold the lock, so it cannot be anyone's).
+
+Threading rule: GUI thread only. Costs a few milliseconds at start-up (a lock file and a
+failed connect); nothing for a first instance beyond that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+LOCK_NAME = "gui.lock"
+MAX_MESSAGE = 1 << 20  # 1 MB of paths is more than any file manager sends
+
+
+def server_name(folder: Path) -> str:
+    """A socket name per user and data folder (short: Unix socket paths are limited)."""
+    key = f"{os.getuid() if hasattr(os, 'getuid') else os.environ.get('USERNAME', '')}:" \
+          f"{os.path.realpath(folder)}"
+    return "mlops-tracker-" + hashlib.sha256(key.encode("utf-8", "surrogateescape")
+                                             ).hexdigest()[:24]
+
+
+class NotAnswering(Exception):
+    """Another GUI holds the data folder but does not answer (hung, or still starting)."""
+
+
+class SingleInstance(QObject):
+    """The first GUI's side: holds the lock, listens, emits ``files_received``."""
+
+    files_received = Signal(list)
+
+    def __init__(self, folder: Path, lock: QLockFile, parent: QObject | None = None):
+        super().__init__(parent)
+        self.folder = folder
+        self.lock = lock
+        self.name = server_name(folder)
+        self.server = QLocalServer(self)
+        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        QLocalServer.removeServer(self.name)  # a crashed instance's socket file
+        if not self.server.listen(self.name):
+            from tracker import diagnostics
+
+            diagnostics.get_logger("tracker.instance").warning(
+                "cannot listen on %s: %s", self.name, self.server.errorString())
+        self.server.newConnection.connect(self._on_connection)
+
+    def _on_connection(self) -> None:
+        while self.server.hasPendingConnections():
+            sock = self.server.nextPendingConnection()
+            buf = bytearray()
+
+            def ready(sock: QLocalSocket = sock, buf: bytearray = buf) -> None:
+                buf.extend(bytes(sock.readAll().data()))
+                if len(buf) > MAX_MESSAGE:
+                    sock.abort()
+                    return
+                if b"\n" not in buf:
+                    return
+                line = bytes(buf).split(b"\n", 1)[0]
+                try:
+                    files = json.loads(line.decode("utf-8")).get("open", [])
+                    files = [f for f in files if isinstance(f, str)]
+                except (ValueError, AttributeError):
+                    sock.abort()
+                    return
+                sock.write(b"ok\n")
+                sock.flush()
+                sock.disconnectFromServer()
+                from tracker import diagnostics
+
+                diagnostics.get_logger("tracker.instance").info(
+                    "another start handed over %d file(s)", len(files))
+                self.files_received.emit(files)
+
+            sock.readyRead.connect(ready)
+            sock.disconnected.connect(sock.deleteLater)
+            if sock.bytesAvailable():
+                ready()
+
+    def close(self) -> None:
+        self.server.close()
+        self.lock.unlock()
+
+
+def claim(folder: Path) -> QLockFile | None:
+    """The lock for ``folder`` if this is the first GUI on it, else None. A folder that
+    cannot hold a lock (missing parent, read-only) gives an unlocked QLockFile: the store
+    reports that folder's real problem a moment later."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return QLockFile(str(folder / LOCK_NAME))
+    lock = QLockFile(str(folder / LOCK_NAME))
+    lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
+    if lock.tryLock(0):
+        return lock
+    if lock.error() == QLockFile.LockError.LockFailedError:
+        return None
+    return lock  # PermissionError / UnknownError: run without the guard
+
+
+def forward(folder: Path, files: list[str], timeout_ms: int = 5000) -> None:
+    """Hand ``files`` (absolute paths) to the GUI that holds ``folder``; raises
+    :class:`NotAnswering` if it does not take them within ``timeout_ms`` (it may still be
+    starting: its socket opens a moment after its lock)."""
+    import time
+
+    name = server_name(folder)
+    message = (json.dumps({"open": files}) + "\n").encode("utf-8")
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        sock = QLocalSocket()
+        sock.connectToServer(name)
+        if sock.waitForConnected(500):
+            sock.write(message)
+            if sock.waitForBytesWritten(2000):
+                answer = bytearray()
+                while True:
+                    answer.extend(bytes(sock.readAll().data()))
+                    left = int((deadline - time.monotonic()) * 1000)
+                    if b"\n" in answer or left <= 0 or not sock.waitForReadyRead(left):
+                        break
+                if bytes(answer).startswith(b"ok"):
+                    sock.disconnectFromServer()
+                    return
+        sock.abort()
+        if time.monotonic() >= deadline:
+            raise NotAnswering(f"another MLOps Career Tracker window has the data folder "
+                               f"{folder} open but does not answer; close it and try again")
+        time.sleep(0.1)
