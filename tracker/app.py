@@ -35,7 +35,9 @@ def run_gui(data_dir: str | None = None, debug: bool = False,
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("mlops-tracker")
-    app.setDesktopFileName("mlops-tracker")
+    from tracker.desktop import APP_ID
+
+    app.setDesktopFileName(APP_ID)  # resources/desktop/APP_ID.desktop: name and icon
     from tracker.ui import icons
 
     app.setWindowIcon(icons.app_icon())

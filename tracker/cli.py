@@ -25,7 +25,8 @@ from tracker import __version__
 # module has ``register(subparsers)``; handlers are set with ``set_defaults(func=...)``,
 # receive the parsed args and return an exit code. The order is the order of --help:
 # everyday commands first.
-COMMAND_MODULES = ("progress", "certs", "study", "curriculum", "backup", "bench", "exchange")
+COMMAND_MODULES = ("progress", "certs", "study", "curriculum", "exchange", "backup", "desktop",
+                   "bench")
 
 # The top-level subcommand names those modules register. Known without importing them, so
 # ``mlops-tracker FILE`` can tell a file from a command cheaply; a test checks it against the
@@ -33,7 +34,7 @@ COMMAND_MODULES = ("progress", "certs", "study", "curriculum", "backup", "bench"
 COMMAND_NAMES = frozenset({
     "milestones", "tick", "status", "profile", "cert", "study", "curriculum", "backup",
     "backups", "restore-backup", "bench", "export", "review", "restore", "cohort", "report",
-    "import-review",
+    "import-review", "install-desktop",
 })
 
 
