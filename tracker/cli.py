@@ -102,8 +102,17 @@ def _global_parser() -> Parser:
 
 def build_parser() -> Parser:
     parser = Parser(prog="mlops-tracker",
+                    usage="%(prog)s [-h] [--version] [--data-dir DIR] [--debug] "
+                          "[COMMAND ... | FILE ...]",
                     description="MLOps Career Tracker: milestones and readiness per level, "
-                                "from Junior MLOps Engineer to Director of MLOps.")
+                                "from Junior MLOps Engineer to Director of MLOps.",
+                    epilog="With no command the app window opens. With files instead of a "
+                           "command it opens them there: a .mlops-progress.json in review "
+                           "mode; a .mlops-review.json or an Open Badges file is offered "
+                           "for import. If a window is already open on the same data "
+                           "folder, the files go to it. 'COMMAND --help' describes each "
+                           "command. Exit codes: 0 success, 2 bad input, 1 unexpected "
+                           "failure.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--data-dir", metavar="DIR",
                         help="data folder (default: MLOPS_TRACKER_DATA_DIR or the user data "
@@ -112,7 +121,9 @@ def build_parser() -> Parser:
                         help="print tracebacks on stderr and write debug lines to the log "
                              "(logs/tracker.log in the data folder); the same as "
                              "MLOPS_TRACKER_DEBUG=1")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    # prog: subcommands are "mlops-tracker NAME", not prefixed with the custom usage line
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser,
+                                prog="mlops-tracker")
     for name in command_modules():
         importlib.import_module(name).register(sub)
     return parser

@@ -50,3 +50,19 @@ def test_missing_files_and_unknown_commands(cli):
     assert r.code == 2 and "invalid choice: 'statuss'" in r.err
     r = cli("status", "--json")
     assert r.code == 0 and '"levels"' in r.out
+
+
+def _parsers(parser):
+    yield parser
+    for action in parser._actions:
+        if isinstance(action, __import__("argparse")._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _parsers(sub)
+
+
+def test_every_option_and_argument_has_help():
+    missing = [f"{p.prog} {'/'.join(a.option_strings) or a.dest}"
+               for p in _parsers(cli.build_parser()) for a in p._actions
+               if not a.help and a.dest not in ("command",) and
+               not isinstance(a, __import__("argparse")._SubParsersAction)]
+    assert missing == []
