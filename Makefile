@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench bundle clean
+.PHONY: run test bench bundle man clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ bundle: $(STAMP)
 	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist \
 		--workpath build/pyinstaller packaging/mlops-tracker.spec
 	$(PY) packaging/smoke_bundle.py dist/mlops-tracker/mlops-tracker
+
+# The man page, generated from the argument parser (install-desktop installs it too).
+man: $(STAMP)
+	@mkdir -p build
+	$(PY) -c "from tracker import __version__, cli, shell; \
+		print(shell.man_page(cli.build_parser(), __version__), end='')" > build/mlops-tracker.1
+	@echo "build/mlops-tracker.1 (read it with: man -l build/mlops-tracker.1)"
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -26,7 +26,7 @@ from tracker import __version__
 # receive the parsed args and return an exit code. The order is the order of --help:
 # everyday commands first.
 COMMAND_MODULES = ("progress", "certs", "study", "curriculum", "exchange", "backup", "desktop",
-                   "bench")
+                   "completion", "bench")
 
 # The top-level subcommand names those modules register. Known without importing them, so
 # ``mlops-tracker FILE`` can tell a file from a command cheaply; a test checks it against the
@@ -34,7 +34,7 @@ COMMAND_MODULES = ("progress", "certs", "study", "curriculum", "exchange", "back
 COMMAND_NAMES = frozenset({
     "milestones", "tick", "status", "profile", "cert", "study", "curriculum", "backup",
     "backups", "restore-backup", "bench", "export", "review", "restore", "cohort", "report",
-    "import-review", "install-desktop",
+    "import-review", "install-desktop", "completion",
 })
 
 

@@ -4,7 +4,8 @@ The files live in ``resources/desktop/`` (validated by desktop-file-validate, ap
 and update-mime-database in tests/unit/test_desktop_files.py). ``mlops-tracker
 install-desktop`` copies them into the user's XDG data folder ($XDG_DATA_HOME, default
 ~/.local/share), never anywhere system-wide, with ``Exec=`` pointing at the launcher that
-ran the command (a venv need not be on PATH), then refreshes the desktop's caches with the
+ran the command (a venv need not be on PATH), plus the bash completion and the man page
+(tracker/shell.py), then refreshes the desktop's caches with the
 freedesktop tools when they are installed. ``--uninstall`` removes exactly those files.
 
 Qt-free; no network; touches nothing outside the XDG data folder.
@@ -16,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +67,26 @@ def targets(home: Path) -> dict[Path, Path]:
         out[home / "icons" / "hicolor" / f"{n}x{n}" / "apps" / f"{APP_ID}.png"] = \
             src / "icons" / f"{n}x{n}.png"
     return out
+
+
+def generated(home: Path) -> dict[Path, Callable[[], bytes]]:
+    """Installed path -> maker, for the files made from the argument parser: the bash
+    completion (where bash-completion looks for a user's own) and the man page (where
+    man finds it for ~/.local/bin programs)."""
+    def completion() -> bytes:
+        from tracker import shell
+        from tracker.cli import build_parser
+
+        return shell.bash_completion(build_parser()).encode("utf-8")
+
+    def man() -> bytes:
+        from tracker import __version__, shell
+        from tracker.cli import build_parser
+
+        return shell.man_page(build_parser(), __version__).encode("utf-8")
+
+    return {home / "bash-completion" / "completions" / "mlops-tracker": completion,
+            home / "man" / "man1" / "mlops-tracker.1": man}
 
 
 def launcher() -> list[str]:
@@ -119,6 +141,10 @@ def install(home: Path | None = None, command: list[str] | None = None,
         dst.parent.mkdir(parents=True, exist_ok=True)
         write_bytes(dst, data)
         result.files.append(dst)
+    for dst, make in generated(home).items():
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(dst, make())
+        result.files.append(dst)
     if refresh:
         _refresh(home, result)
     return result
@@ -127,7 +153,7 @@ def install(home: Path | None = None, command: list[str] | None = None,
 def uninstall(home: Path | None = None, refresh: bool = True) -> Result:
     home = home or data_home()
     result = Result(home)
-    for dst in targets(home):
+    for dst in [*targets(home), *generated(home)]:
         try:
             dst.unlink()
         except FileNotFoundError:

@@ -102,7 +102,7 @@ def test_install_desktop_writes_under_xdg_data_home_only_and_uninstall_removes_i
     report = json.loads(done.stdout)["desktop"]
     xdg = tmp_path / "xdg"
     files = [Path(f) for f in report["files"]]
-    assert len(files) == 4 + len(desktop.ICON_SIZES)
+    assert len(files) == 4 + len(desktop.ICON_SIZES) + 2  # + bash completion, man page
     assert all(f.is_file() and xdg in f.parents for f in files)
     assert not (tmp_path / "home").exists()  # nothing outside $XDG_DATA_HOME
     entry = xdg / "applications" / f"{desktop.APP_ID}.desktop"
@@ -110,6 +110,8 @@ def test_install_desktop_writes_under_xdg_data_home_only_and_uninstall_removes_i
     assert e["Exec"].endswith(" %F") and os.path.isabs(e["Exec"].split()[0].strip('"'))
     assert (xdg / "icons/hicolor/48x48/apps" / f"{desktop.APP_ID}.png").is_file()
     assert (xdg / "icons/hicolor/scalable/apps" / f"{desktop.APP_ID}.svg").is_file()
+    assert (xdg / "bash-completion/completions/mlops-tracker").is_file()
+    assert (xdg / "man/man1/mlops-tracker.1").read_text().startswith(".TH")
     if shutil.which("desktop-file-validate"):
         v = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True,
                            text=True)

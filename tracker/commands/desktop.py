@@ -14,7 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Copy the desktop entry, icons, AppStream metadata and MIME types into "
                     "your XDG data folder ($XDG_DATA_HOME, default ~/.local/share), so the "
                     "app has a menu entry and double-clicking a .mlops-progress.json or "
-                    ".mlops-review.json file opens it. Nothing is written system-wide.")
+                    ".mlops-review.json file opens it; also the bash completion and the man "
+                    "page. Nothing is written system-wide.")
     p.add_argument("--uninstall", action="store_true",
                    help="remove the files install-desktop wrote")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
