@@ -50,7 +50,8 @@ class SingleInstance(QObject):
         self.name = server_name(folder)
         self.server = QLocalServer(self)
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        QLocalServer.removeServer(self.name)  # a crashed instance's socket file
+        if lock.isLocked():  # ours: a socket file left there is a crashed instance's
+            QLocalServer.removeServer(self.name)
         if not self.server.listen(self.name):
             from tracker import diagnostics
 
