@@ -24,6 +24,20 @@ def run_gui(data_dir: str | None = None, debug: bool = False,
     # First, so that start-up problems are recorded too: the crash file, the exception
     # hooks and the log (opened on a background thread); --debug adds stderr.
     diagnostics.configure(data_dir, debug=debug, gui=True)
+    # Before QApplication and the widgets are loaded: a second start only needs QtCore and
+    # QtNetwork to hand its files over (about 0.3 s instead of 0.5-1 s).
+    from tracker import paths
+    from tracker.ui import instance
+
+    folder = paths.data_dir(data_dir)
+    lock = instance.claim(folder)
+    if lock is None:  # another window has this data folder: it opens the files
+        try:
+            instance.forward(folder, list(files or []))
+        except instance.NotAnswering as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return 0
     from PySide6.QtWidgets import QApplication
 
     from tracker import APP_NAME, __version__
@@ -41,18 +55,6 @@ def run_gui(data_dir: str | None = None, debug: bool = False,
     from tracker.ui import icons
 
     app.setWindowIcon(icons.app_icon())
-    from tracker import paths
-    from tracker.ui import instance
-
-    folder = paths.data_dir(data_dir)
-    lock = instance.claim(folder)
-    if lock is None:  # another window has this data folder: it opens the files
-        try:
-            instance.forward(folder, list(files or []))
-        except instance.NotAnswering as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        return 0
     guard = instance.SingleInstance(folder, lock, app)
     from tracker.ui.recovery import open_store_with_recovery
 

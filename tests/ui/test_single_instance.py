@@ -134,3 +134,24 @@ def test_the_gui_start_forwards_end_to_end(tmp_path):
         first.terminate()
         _out, err = first.communicate(timeout=60)
     assert "another start handed over 1 file(s)" in err
+
+
+def test_many_second_starts_in_a_row(qtbot, tmp_path):
+    """Each connection is answered and freed; the guard closes cleanly afterwards."""
+    folder = tmp_path / "d"
+    guard = instance.SingleInstance(folder, instance.claim(folder))
+    received = []
+    guard.files_received.connect(received.append)
+    try:
+        for n in range(4):
+            proc = subprocess.Popen([sys.executable, "-c",
+                                     "import sys; from pathlib import Path;"
+                                     "from tracker.ui import instance;"
+                                     "instance.forward(Path(sys.argv[1]), [sys.argv[2]])",
+                                     str(folder), f"/f{n}"], env=env())
+            qtbot.waitUntil(lambda n=n: len(received) == n + 1, timeout=WAIT)
+            assert proc.wait(timeout=60) == 0
+        assert received == [[f"/f{n}"] for n in range(4)]
+    finally:
+        guard.close()
+    qtbot.wait(50)  # pending deletions run with the guard closed

@@ -48,6 +48,8 @@ class SingleInstance(QObject):
         self.folder = folder
         self.lock = lock
         self.name = server_name(folder)
+        self._buffers: dict[QLocalSocket, bytearray] = {}  # connections being read
+        self._done: list[QLocalSocket] = []  # answered; freed at the next connection
         self.server = QLocalServer(self)
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if lock.isLocked():  # ours: a socket file left there is a crashed instance's
@@ -60,39 +62,75 @@ class SingleInstance(QObject):
         self.server.newConnection.connect(self._on_connection)
 
     def _on_connection(self) -> None:
+        finished = [s for s in self._done
+                    if s.state() == QLocalSocket.LocalSocketState.UnconnectedState]
+        for sock in finished:  # answered earlier and closed: free them now
+            self._done.remove(sock)
+            sock.deleteLater()
         while self.server.hasPendingConnections():
             sock = self.server.nextPendingConnection()
-            buf = bytearray()
-
-            def ready(sock: QLocalSocket = sock, buf: bytearray = buf) -> None:
-                buf.extend(bytes(sock.readAll().data()))
-                if len(buf) > MAX_MESSAGE:
-                    sock.abort()
-                    return
-                if b"\n" not in buf:
-                    return
-                line = bytes(buf).split(b"\n", 1)[0]
-                try:
-                    files = json.loads(line.decode("utf-8")).get("open", [])
-                    files = [f for f in files if isinstance(f, str)]
-                except (ValueError, AttributeError):
-                    sock.abort()
-                    return
-                sock.write(b"ok\n")
-                sock.flush()
-                sock.disconnectFromServer()
-                from tracker import diagnostics
-
-                diagnostics.get_logger("tracker.instance").info(
-                    "another start handed over %d file(s)", len(files))
-                self.files_received.emit(files)
-
-            sock.readyRead.connect(ready)
-            sock.disconnected.connect(sock.deleteLater)
+            if sock is None:
+                break
+            self._buffers[sock] = bytearray()
+            sock.readyRead.connect(self._on_ready)
+            sock.disconnected.connect(self._on_gone)
             if sock.bytesAvailable():
-                ready()
+                self._read(sock)
+
+    def _on_ready(self) -> None:
+        sock = self.sender()
+        if isinstance(sock, QLocalSocket) and sock in self._buffers:
+            self._read(sock)
+
+    def _on_gone(self) -> None:
+        sock = self.sender()
+        if isinstance(sock, QLocalSocket):
+            self._drop(sock)
+
+    def _drop(self, sock: QLocalSocket) -> None:
+        """Stop listening to a connection. It is freed at the next connection (or with the
+        server), never from inside its own signal: deleteLater there crashed the test
+        process about every other run."""
+        if self._buffers.pop(sock, None) is not None:
+            sock.readyRead.disconnect(self._on_ready)
+            sock.disconnected.disconnect(self._on_gone)
+            self._done.append(sock)
+
+    def _read(self, sock: QLocalSocket) -> None:
+        buf = self._buffers[sock]
+        buf.extend(bytes(sock.readAll().data()))
+        if len(buf) > MAX_MESSAGE:
+            self._drop(sock)
+            sock.abort()
+            return
+        if b"\n" not in buf:
+            return
+        line = bytes(buf).split(b"\n", 1)[0]
+        try:
+            message = json.loads(line.decode("utf-8"))
+            files = [f for f in message.get("open", []) if isinstance(f, str)]
+        except (ValueError, AttributeError, TypeError):
+            self._drop(sock)
+            sock.abort()
+            return
+        self._drop(sock)
+        sock.write(b"ok\n")
+        sock.flush()
+        sock.disconnectFromServer()
+        from tracker import diagnostics
+
+        diagnostics.get_logger("tracker.instance").info(
+            "another start handed over %d file(s)", len(files))
+        self.files_received.emit(files)
 
     def close(self) -> None:
+        for sock in [*self._buffers, *self._done]:
+            try:
+                sock.abort()
+            except RuntimeError:  # already deleted with the server
+                pass
+        self._buffers.clear()
+        self._done.clear()
         self.server.close()
         self.lock.unlock()
 
