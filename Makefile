@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench clean
+.PHONY: run test bench bundle man clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,22 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m tracker bench
+
+# A one-folder app in dist/mlops-tracker/ (PyInstaller, packaging/mlops-tracker.spec), then
+# the smoke checks. Not part of `make test`: it takes a minute or more and needs PyInstaller.
+bundle: $(STAMP)
+	$(PY) -m PyInstaller --version >/dev/null 2>&1 || \
+		$(PY) -m pip install --quiet --disable-pip-version-check 'pyinstaller>=6,<7'
+	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/mlops-tracker.spec
+	$(PY) packaging/smoke_bundle.py dist/mlops-tracker/mlops-tracker
+
+# The man page, generated from the argument parser (install-desktop installs it too).
+man: $(STAMP)
+	@mkdir -p build
+	$(PY) -c "from tracker import __version__, cli, shell; \
+		print(shell.man_page(cli.build_parser(), __version__), end='')" > build/mlops-tracker.1
+	@echo "build/mlops-tracker.1 (read it with: man -l build/mlops-tracker.1)"
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

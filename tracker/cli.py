@@ -19,22 +19,27 @@ from collections.abc import Sequence
 
 from tracker import __version__
 
-# Every module in tracker/commands/ has ``register(subparsers)``; handlers are set with
-# ``set_defaults(func=...)``, receive the parsed args and return an exit code. The first ones
-# are listed so that --help shows the everyday commands first; the rest follow by name.
-FIRST_COMMANDS = ("progress", "certs", "study", "curriculum")
+# The command modules, listed here rather than discovered: a frozen app (PyInstaller) has no
+# folder to scan, and the bundle's spec (packaging/mlops-tracker.spec) imports this list so a
+# new command cannot be left out of it (tests/unit/test_packaging.py checks both). Every
+# module has ``register(subparsers)``; handlers are set with ``set_defaults(func=...)``,
+# receive the parsed args and return an exit code. The order is the order of --help:
+# everyday commands first.
+COMMAND_MODULES = ("progress", "certs", "study", "curriculum", "exchange", "backup", "desktop",
+                   "completion", "bench")
+
+# The top-level subcommand names those modules register. Known without importing them, so
+# ``mlops-tracker FILE`` can tell a file from a command cheaply; a test checks it against the
+# parser. A file named like a command opens as ``./NAME``.
+COMMAND_NAMES = frozenset({
+    "milestones", "tick", "status", "profile", "cert", "study", "curriculum", "backup",
+    "backups", "restore-backup", "bench", "export", "review", "restore", "cohort", "report",
+    "import-review", "install-desktop", "completion",
+})
 
 
 def command_modules() -> list[str]:
-    import pkgutil
-
-    import tracker.commands
-
-    names = sorted(m.name for m in pkgutil.iter_modules(tracker.commands.__path__)
-                   if not m.name.startswith("_"))
-    ordered = [n for n in FIRST_COMMANDS if n in names] + [n for n in names
-                                                             if n not in FIRST_COMMANDS]
-    return [f"tracker.commands.{n}" for n in ordered]
+    return [f"tracker.commands.{n}" for n in COMMAND_MODULES]
 
 
 class UsageError(Exception):
@@ -48,17 +53,44 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
-def _starts_gui(argv: list[str]) -> bool:
-    """True for no subcommand: nothing but ``--data-dir DIR`` / ``--data-dir=DIR`` and
-    ``--debug``."""
+def _gui_start(argv: list[str]) -> tuple[list[str], list[str]] | None:
+    """(global options, files to open) when ``argv`` starts the GUI, else None (a subcommand or an error
+    for argparse to report).
+
+    The GUI starts with nothing but ``--data-dir DIR`` / ``--data-dir=DIR`` and ``--debug``,
+    optionally followed by files (what a file manager passes for ``%F``):
+    ``mlops-tracker [--data-dir DIR] [--debug] [--] FILE...``. A first word that is a
+    command name stays a command (``status`` is never a file); every other word must be an
+    existing file, else argparse reports the unknown command as before."""
     rest = list(argv)
+    options: list[str] = []
+    files: list[str] = []
     while rest:
         head = rest.pop(0)
         if head == "--data-dir" and rest:
-            rest.pop(0)
-        elif head != "--debug" and not head.startswith("--data-dir="):
-            return False
-    return True
+            options += [head, rest.pop(0)]
+        elif head == "--debug" or head.startswith("--data-dir="):
+            options.append(head)
+        elif head == "--":
+            files.extend(rest)
+            break
+        elif head.startswith("-") or (not files and head in COMMAND_NAMES):
+            return None
+        else:
+            files.append(head)
+    if files and not all(os.path.isfile(f) for f in files):
+        missing = [f for f in files if not os.path.exists(f)]
+        if _looks_like_a_path(files[0]):  # else: an unknown command, said so by argparse
+            if missing:
+                raise UsageError(f"{missing[0]}: no such file")
+            raise UsageError(f"{next(f for f in files if not os.path.isfile(f))} is not a "
+                             "file")
+        return None
+    return options, files
+
+
+def _looks_like_a_path(word: str) -> bool:
+    return os.sep in word or "/" in word or word.lower().endswith(".json")
 
 
 def _global_parser() -> Parser:
@@ -70,8 +102,17 @@ def _global_parser() -> Parser:
 
 def build_parser() -> Parser:
     parser = Parser(prog="mlops-tracker",
+                    usage="%(prog)s [-h] [--version] [--data-dir DIR] [--debug] "
+                          "[COMMAND ... | FILE ...]",
                     description="MLOps Career Tracker: milestones and readiness per level, "
-                                "from Junior MLOps Engineer to Director of MLOps.")
+                                "from Junior MLOps Engineer to Director of MLOps.",
+                    epilog="With no command the app window opens. With files instead of a "
+                           "command it opens them there: a .mlops-progress.json in review "
+                           "mode; a .mlops-review.json or an Open Badges file is offered "
+                           "for import. If a window is already open on the same data "
+                           "folder, the files go to it. 'COMMAND --help' describes each "
+                           "command. Exit codes: 0 success, 2 bad input, 1 unexpected "
+                           "failure.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--data-dir", metavar="DIR",
                         help="data folder (default: MLOPS_TRACKER_DATA_DIR or the user data "
@@ -80,7 +121,9 @@ def build_parser() -> Parser:
                         help="print tracebacks on stderr and write debug lines to the log "
                              "(logs/tracker.log in the data folder); the same as "
                              "MLOPS_TRACKER_DEBUG=1")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    # prog: subcommands are "mlops-tracker NAME", not prefixed with the custom usage line
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser,
+                                prog="mlops-tracker")
     for name in command_modules():
         importlib.import_module(name).register(sub)
     return parser
@@ -138,11 +181,14 @@ def _main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         _check_text(argv)
-        if _starts_gui(argv):  # skip building every subcommand's parser: start-up counts
+        gui = _gui_start(argv)
+        if gui is not None:  # skip building every subcommand's parser: start-up counts
             from tracker.app import run_gui
 
-            opts = _global_parser().parse_args(argv)
-            return run_gui(_check_data_dir(opts.data_dir), debug=opts.debug)
+            options, files = gui
+            opts = _global_parser().parse_args(options)
+            return run_gui(_check_data_dir(opts.data_dir), debug=opts.debug,
+                           files=[os.path.abspath(f) for f in files])
         args = build_parser().parse_args(argv)
         _check_data_dir(args.data_dir)
         if not getattr(args, "command", None):

@@ -58,7 +58,14 @@ def installed_pack_path(folder: Path) -> Path:
 
 
 def resources_dir() -> Path:
-    """The resources folder: the checkout's ``resources/`` or the installed package data."""
+    """The resources folder: the checkout's ``resources/``, the frozen app's copy
+    (packaging/mlops-tracker.spec puts it at ``tracker/resources`` in the bundle), or the
+    installed package data."""
+    import sys
+
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        return Path(bundle) / "tracker" / "resources"
     here = Path(__file__).resolve().parent
     checkout = here.parent / "resources"
     if (checkout / "curriculum").is_dir():

@@ -62,7 +62,8 @@ def error_text(window):
 def test_file_menu_lists_the_exchange_actions_above_quit(window):
     menu = window.menuBar().actions()[0].menu()
     texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
-    assert texts == ["Open Progress File…", "Open Cohort Folder…", "Export Progress…",
+    assert texts == ["Open File…", "Open Progress File…", "Open Cohort Folder…",
+                     "Export Progress…",
                      "Export Report…", "Restore from a Progress File…",
                      "Import Mentor Review…", "Back Up Now", "Restore a Backup…", "Quit"]
     acts = window.exchange_actions

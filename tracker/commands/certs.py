@@ -13,21 +13,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     csub = p.add_subparsers(dest="cert_command", metavar="ACTION", required=True,
                             parser_class=type(p))
     a = csub.add_parser("add", help="record a certification")
-    a.add_argument("--name", required=True)
-    a.add_argument("--issuer", required=True)
-    a.add_argument("--earned", required=True, metavar="YYYY-MM-DD")
-    a.add_argument("--expires", metavar="YYYY-MM-DD")
-    a.add_argument("--credential-id", default="")
-    a.add_argument("--url", default="")
+    a.add_argument("--name", required=True,
+                   help="the certification's name (a catalog name links it to its skills)")
+    a.add_argument("--issuer", required=True, help="who issued it")
+    a.add_argument("--earned", required=True, metavar="YYYY-MM-DD", help="the date you earned it")
+    a.add_argument("--expires", metavar="YYYY-MM-DD", help="the date it expires, if it does")
+    a.add_argument("--credential-id", default="", metavar="ID",
+                   help="the issuer's credential id")
+    a.add_argument("--url", default="", help="a link to verify it")
     a.set_defaults(func=cmd_add)
     ls = csub.add_parser("list", help="list certifications with their status")
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--json", action="store_true", help="one JSON document on stdout")
     ls.set_defaults(func=cmd_list)
-    im = csub.add_parser("import", help="import an Open Badges 2.0/3.0 JSON file")
-    im.add_argument("file")
+    im = csub.add_parser(
+        "import", help="import an Open Badges 2.0/3.0 JSON file",
+        description="Import a certification from an Open Badges file: an Open Badges 2.0 "
+                    "assertion (with the badge class and issuer embedded) or an Open Badges "
+                    "3.0 / Verifiable Credential JSON document. Baked PNG/SVG badges and "
+                    "JWT-encoded credentials are not read. It is stored as unverified: "
+                    "signatures are not checked offline.")
+    im.add_argument("file", metavar="FILE",
+                    help="an Open Badges 2.0 assertion or 3.0 credential, as JSON (at most 2 MB)")
     im.set_defaults(func=cmd_import)
     rm = csub.add_parser("delete", help="delete a certification by id")
-    rm.add_argument("id", type=int)
+    rm.add_argument("id", type=int, metavar="ID", help="the id shown by cert list")
     rm.set_defaults(func=cmd_delete)
 
 

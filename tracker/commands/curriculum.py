@@ -14,16 +14,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     csub = p.add_subparsers(dest="curriculum_command", metavar="ACTION", required=True,
                             parser_class=type(p))
     c = csub.add_parser("check", help="validate a pack and list every problem")
-    c.add_argument("file")
-    c.add_argument("--json", action="store_true")
+    c.add_argument("file", metavar="FILE", help="a curriculum pack (.toml)")
+    c.add_argument("--json", action="store_true", help="one JSON document on stdout")
     c.set_defaults(func=cmd_check)
     u = csub.add_parser("use", help="make a pack the active curriculum (progress is kept)")
     g = u.add_mutually_exclusive_group(required=True)
-    g.add_argument("file", nargs="?")
+    g.add_argument("file", nargs="?", metavar="FILE", help="a curriculum pack (.toml) to install")
     g.add_argument("--default", action="store_true", help="go back to the shipped pack")
     u.set_defaults(func=cmd_use)
     s = csub.add_parser("show", help="describe the active curriculum")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="one JSON document on stdout")
     s.set_defaults(func=cmd_show)
 
 

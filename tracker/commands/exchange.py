@@ -15,12 +15,13 @@ from tracker.cli import open_store, print_json
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write your progress to a .mlops-progress.json file")
-    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the file to write (.mlops-progress.json is the usual ending)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("review", help="review a learner's progress file (read-only), "
                                       "or write a review file with --verdict")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="a learner's .mlops-progress.json file")
     p.add_argument("--since", metavar="OLDER_FILE",
                    help="also show what changed since an earlier export of the same learner")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
@@ -33,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("restore", help="replace your progress with a progress file's "
                                        "(a backup is made first)")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="a .mlops-progress.json file")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.set_defaults(func=cmd_restore)
 
@@ -45,13 +46,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("report", help="an HTML or PDF report of a progress file or your own")
     g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("file", nargs="?", metavar="FILE")
+    g.add_argument("file", nargs="?", metavar="FILE", help="a .mlops-progress.json file")
     g.add_argument("--self", dest="self_", action="store_true", help="report your own progress")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.html|OUT.pdf")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.html|OUT.pdf",
+                   help="the report to write; the ending picks HTML or PDF")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("import-review", help="import a mentor's .mlops-review.json file")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="a .mlops-review.json file from your mentor")
     p.add_argument("--any-export", action="store_true",
                    help="import even a review of a progress file this app did not export "
                         "(yours from another computer or an earlier version)")

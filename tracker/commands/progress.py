@@ -11,13 +11,16 @@ from tracker.cli import open_store, print_json
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("milestones", help="list milestones with their state")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    p.add_argument("--level", help="only milestones of this level")
+    p.add_argument("--level", metavar="LEVEL",
+                   help="only milestones of this level (junior, mlops, senior, lead, director "
+                        "in the shipped pack)")
     p.add_argument("--state", choices=("todo", "learning", "done"), help="only this state")
     p.set_defaults(func=cmd_milestones)
 
     p = sub.add_parser("tick", help="set the state of milestones (all or nothing)")
     p.add_argument("ids", nargs="+", metavar="ID", help="milestone ids")
-    p.add_argument("--state", choices=("done", "learning", "todo"), default="done")
+    p.add_argument("--state", choices=("done", "learning", "todo"), default="done",
+                   help="the state to set (default: done)")
     p.set_defaults(func=cmd_tick)
 
     p = sub.add_parser("status", help="readiness for every level")
@@ -25,10 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("profile", help="show or change the learner's profile")
-    p.add_argument("--name")
-    p.add_argument("--target-level", metavar="LEVEL")
-    p.add_argument("--experience-years", metavar="N")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--name", help="your name, as shown in exports and reports")
+    p.add_argument("--target-level", metavar="LEVEL",
+                   help="the level you are working toward (a level id, e.g. senior)")
+    p.add_argument("--experience-years", metavar="N",
+                   help="years of experience, a number from 0 to 60")
+    p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_profile)
 
 

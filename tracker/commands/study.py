@@ -12,13 +12,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     ssub = p.add_subparsers(dest="study_command", metavar="ACTION", required=True,
                             parser_class=type(p))
     a = ssub.add_parser("add", help="log a study session")
-    a.add_argument("--minutes", required=True, metavar="N", help="1 to 720")
+    a.add_argument("--minutes", required=True, metavar="N",
+                   help="how long you studied, 1 to 720 minutes")
     a.add_argument("--date", metavar="YYYY-MM-DD", help="default: today")
     a.add_argument("--skill", metavar="SKILL", help="a skill id")
-    a.add_argument("--note", default="")
+    a.add_argument("--note", default="", help="what you studied (free text)")
     a.set_defaults(func=cmd_add)
     ls = ssub.add_parser("list", help="list study sessions")
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--json", action="store_true", help="one JSON document on stdout")
     ls.set_defaults(func=cmd_list)
 
 

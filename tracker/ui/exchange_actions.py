@@ -30,6 +30,8 @@ from tracker.ui.context import Kinds
 
 PROGRESS_FILTER = "MLOps progress files (*.mlops-progress.json);;JSON files (*.json);;All files (*)"
 REVIEW_FILTER = "MLOps review files (*.mlops-review.json);;JSON files (*.json);;All files (*)"
+OPEN_FILTER = ("MLOps files and badges (*.mlops-progress.json *.mlops-review.json *.json);;"
+               "All files (*)")
 HTML_FILTER = "HTML report (*.html *.htm)"
 PDF_FILTER = "PDF report (*.pdf)"
 LAST_FOLDER_KEY = "exchange/last_folder"
@@ -195,6 +197,10 @@ class ExchangeActions(QObject):
             a.triggered.connect(lambda _=False: slot())
             return a
 
+        self.open_file_action = act(
+            "Open &File…", self.open_file,
+            "Open a progress file (review mode), or import a mentor review or a badge",
+            "Ctrl+Shift+O")
         self.open_progress_action = act(
             "&Open Progress File…", self.open_progress,
             "Open a learner's exported progress read-only, to review it", "Ctrl+O")
@@ -222,7 +228,7 @@ class ExchangeActions(QObject):
         before = getattr(self.window, "quit_action", None)
         if before not in menu.actions():
             before = None
-        groups = ((self.open_progress_action, self.open_cohort_action),
+        groups = ((self.open_file_action, self.open_progress_action, self.open_cohort_action),
                   (self.export_progress_action, self.export_report_action),
                   (self.restore_action, self.import_review_action))
         for group in groups:
@@ -467,6 +473,48 @@ class ExchangeActions(QObject):
             self.finished.emit("import-review")
 
         self.ctx.run_in_worker(work, done, self._fail("import-review"))
+
+    # ------------------------------------------------------------------ any file
+    def open_file(self, path: str | None = None) -> None:
+        """Open what ``path`` is (the content decides, tracker/exchange/filekind.py): a
+        progress file in review mode; a review file or an Open Badge after asking whether
+        to import it. Anything else is refused in one line, as on the command line."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self.window, "Open a file", last_folder(self.window), OPEN_FILTER)
+            if not path:
+                self.finished.emit("open-file")
+                return
+        src = Path(path)
+        remember_folder(self.window, src)
+
+        def work() -> str:
+            from tracker.exchange.filekind import file_kind
+
+            return file_kind(src)
+
+        def done(kind: str) -> None:
+            self._status("")
+            self.finished.emit("open-file")
+            if kind == "progress":
+                self.open_review(src)
+            elif kind == "review":
+                if ask(self.window, "Import a mentor review", f"Import the mentor review "
+                       f"{src.name}?", "Its verdicts show beside your milestones; Edit > "
+                       "Undo removes them again.", "Import"):
+                    self.import_review(str(src))
+                else:
+                    self._status("Import cancelled; nothing was changed")
+            elif ask(self.window, "Import a badge", f"Import the badge {src.name} as a "
+                     "certification?", "It is stored as unverified: badge signatures are "
+                     "not checked offline.", "Import"):
+                page = self.window.show_page("certifications")
+                page.import_badge(src)
+            else:
+                self._status("Import cancelled; nothing was changed")
+
+        self._status(f"Reading {src.name}…")
+        self.ctx.run_in_worker(work, done, self._fail("open-file"))
 
     # ------------------------------------------------------------------ review mode
     def open_progress(self, path: str | None = None) -> None:

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self.welcome_dialog = None
         self.last_error_box: QMessageBox | None = None
         self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)  # progress, review and badge files: see open_files
         self.setWindowIcon(icons.app_icon())
 
         # theme first, so every widget is built with the right palette
@@ -465,6 +466,57 @@ class MainWindow(QMainWindow):
             "each level.</p>"
             "<p>Everything stays on this computer, in the data folder:<br>"
             f"<code>{html.escape(str(self.store.folder))}</code></p>")
+
+    # ------------------------------------------------------------------ files from outside
+    def open_files(self, files: list[str]) -> None:
+        """Open files given on the command line, by a second start or dropped on the window:
+        a progress file in review mode, a review file or a badge offered for import (see
+        ExchangeActions.open_file). Refusals are the command line's, one line each."""
+        actions = getattr(self, "exchange_actions", None)
+        if actions is None:
+            return
+        for f in files:
+            actions.open_file(f)
+
+    def open_files_from_outside(self, files: list[str]) -> None:
+        """A second start on this data folder: come to the front, then open its files."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.open_files(files)
+
+    @staticmethod
+    def dropped_files(mime) -> list[str]:
+        """The local files in a drag (none if anything in it is not a local file)."""
+        if mime is None or not mime.hasUrls():
+            return []
+        urls = mime.urls()
+        if not urls or not all(u.isLocalFile() for u in urls):
+            return []
+        files = [u.toLocalFile() for u in urls]
+        return files if all(os.path.isfile(f) for f in files) else []
+
+    def dragEnterEvent(self, ev) -> None:
+        if self.dropped_files(ev.mimeData()):
+            ev.acceptProposedAction()
+        else:
+            ev.ignore()
+
+    def dragMoveEvent(self, ev) -> None:
+        if self.dropped_files(ev.mimeData()):
+            ev.acceptProposedAction()
+        else:
+            ev.ignore()
+
+    def dropEvent(self, ev) -> None:
+        files = self.dropped_files(ev.mimeData())
+        if not files:
+            ev.ignore()
+            return
+        ev.acceptProposedAction()
+        QTimer.singleShot(0, lambda: self.open_files(files))  # let the drag finish first
 
     # ------------------------------------------------------------------ geometry
     def _default_geometry(self) -> None:
