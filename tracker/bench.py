@@ -37,15 +37,20 @@ QTimer.singleShot(0, ready)
 app.exec()
 """
 
+PEAK_ENV = "MLOPS_TRACKER_REPORT_PEAK"         # "1": cohort prints its processes' peak memory
+
+# The bar of issue 16.
 TARGETS = {
-    "warm_start_ratio": ("warm_start_s / bare_window_s", 3.0, "<="),
-    "tick_p95_ms": ("tick p95, shipped curriculum", 16.0, "<="),
-    "tick_p95_ms_large_curriculum": ("tick p95, 10x curriculum", 33.0, "<="),
+    "warm_start_ratio": ("warm_start_s / bare_window_s", 2.0, "<="),
+    "tick_p95_ms": ("tick p95, shipped curriculum", 8.0, "<="),
+    "tick_p95_ms_large_curriculum": ("tick p95, 10x curriculum", 8.0, "<="),
     "cohort_1000_s": ("cohort of 1,000 files", 10.0, "<="),
-    "cohort_ratio": ("cohort_1000_s / cohort_json_floor_s", 5.0, "<="),
-    "start_ratio_big_history": ("warm start, big history / empty", 1.25, "<="),
+    "cohort_ratio": ("cohort_1000_s / cohort_json_floor_s", 2.0, "<="),
+    "cohort_10000_s": ("cohort of 10,000 files", 12.0, "<="),
+    "cohort_10000_peak_mb": ("cohort of 10,000 files, peak memory (MB)", 400.0, "<="),
+    "start_ratio_big_history": ("warm start, big history / empty", 1.05, "<="),
     "export_big_history_s": ("export with big history", 2.0, "<="),
-    "peak_rss_mb": ("GUI peak memory after every page", 200.0, "<="),
+    "peak_rss_mb": ("GUI peak memory after every page", 120.0, "<="),
 }
 
 
@@ -266,6 +271,34 @@ def cohort_times(folder: Path, runs: int) -> tuple[float, float]:
     return best_of(runs, cohort), floor
 
 
+def grow_cohort(src: Path, folder: Path, count: int) -> None:
+    """``count`` files made by copying ``src``'s files round-robin under new names (as fast
+    as the disk; every copy is read and checked in full like any other file)."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = sorted(src.glob("*.mlops-progress.json"))
+    for i in range(count):
+        shutil.copyfile(sources[i % len(sources)],
+                        folder / f"learner-{i:05d}.mlops-progress.json")
+
+
+def cohort_run(folder: Path) -> tuple[float, float]:
+    """One ``cohort`` command over ``folder``: seconds from spawn to exit, and the peak
+    memory in MB of every process that read files, added up (an upper bound of what was
+    resident at once; forked readers also count the pages they share with their parent)."""
+    env = {**_env(), PEAK_ENV: "1"}
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, "-m", "tracker", "cohort", "--quiet", str(folder)],
+                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                       check=True)
+    elapsed = time.perf_counter() - t0
+    for line in p.stderr.splitlines():
+        if line.startswith("peak_rss_mb="):
+            return elapsed, float(line.split("=", 1)[1])
+    raise RuntimeError("cohort did not report its memory")
+
+
 def export_s(data_dir: Path, out: Path, runs: int) -> float:
     def once() -> float:
         t0 = time.perf_counter()
@@ -283,6 +316,7 @@ def run(quick: bool = False, progress: Callable[[str], None] = lambda s: None) -
     runs = 1 if quick else 3
     ticks = 20 if quick else 200
     files = 50 if quick else 1000
+    many = 200 if quick else 10_000
     history = (2_000, 400, 50) if quick else (100_000, 20_000, 50)
     results: dict[str, Any] = {"quick": quick}
     with tempfile.TemporaryDirectory(prefix="mlops-bench-") as tmp:
@@ -314,6 +348,14 @@ def run(quick: bool = False, progress: Callable[[str], None] = lambda s: None) -
         make_cohort(cohort_dir, files, empty)
         results["cohort_files"] = files
         results["cohort_1000_s"], results["cohort_json_floor_s"] = cohort_times(cohort_dir, runs)
+        progress(f"cohort of {many:,} files")
+        many_dir = root / "cohort-many"
+        grow_cohort(cohort_dir, many_dir, many)
+        results["cohort_10000_files"] = many
+        results["cohort_10000_s"], results["cohort_10000_peak_mb"] = cohort_run(many_dir)
+        import shutil
+
+        shutil.rmtree(many_dir, ignore_errors=True)
         progress("big history: {:,} events, {:,} study sessions, {} certifications".format(*history))
         big = root / "big"
         Store.open(big).close()

@@ -82,3 +82,50 @@ def safe_streams() -> Iterator[None]:
         for name, wrapper in mine.items():
             if getattr(sys, name) is wrapper:
                 setattr(sys, name, wrapper.raw)
+
+
+class ProgressLine:
+    """A one-line "read 120 of 10,000 files" on a terminal's stderr, redrawn in place.
+
+    Shown only when ``stream`` is a terminal and only once the work has run longer than
+    ``after`` seconds (a quick command prints nothing extra); redrawn at most every
+    ``every`` seconds. Call :meth:`clear` before printing anything else on the stream, and
+    at the end. The line is numbers only; its carriage return goes to the raw stream (the
+    :class:`SafeStream` wrapper would show it as ``\\x0d``). Not thread-safe: one caller.
+    """
+
+    def __init__(self, stream: TextIO | None = None, *, after: float = 1.0,
+                 every: float = 0.1, clock: Any = None):
+        import time
+
+        raw = stream if stream is not None else sys.stderr
+        while isinstance(raw, SafeStream):
+            raw = raw.raw
+        self.stream = raw
+        self.clock = clock or time.monotonic
+        self.start = self.clock()
+        self.after, self.every = after, every
+        self.shown = 0  # width of the line on screen, 0 when none
+        self._last = float("-inf")
+        try:
+            self.enabled = bool(raw is not None and raw.isatty())
+        except (AttributeError, ValueError, OSError):
+            self.enabled = False
+
+    def update(self, done: int, total: int, what: str = "files") -> None:
+        if not self.enabled:
+            return
+        now = self.clock()
+        if now - self.start < self.after or (now - self._last < self.every and done < total):
+            return
+        self._last = now
+        text = f"read {done:,} of {total:,} {what}"
+        self.stream.write("\r" + text.ljust(self.shown))
+        self.stream.flush()
+        self.shown = len(text)
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * self.shown + "\r")
+            self.stream.flush()
+            self.shown = 0

@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"warm_start_s", "bare_window_s", "tick_p95_ms", "tick_p95_ms_large_curriculum",
         "cohort_1000_s", "cohort_json_floor_s", "start_ratio_big_history",
-        "export_big_history_s", "peak_rss_mb"}
+        "export_big_history_s", "peak_rss_mb", "cohort_10000_s", "cohort_10000_peak_mb"}
 
 
 @pytest.mark.slow

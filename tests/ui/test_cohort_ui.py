@@ -10,7 +10,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QPushButton
+from PySide6.QtWidgets import QFileDialog
 
 from tracker.exchange.progress import build_progress_document, write_document
 from tracker.ui.cohort import CohortWindow, SortRole
@@ -75,7 +75,8 @@ def test_loads_good_files_and_lists_bad_ones(qtbot, window, monkeypatch, folder)
     assert texts[0].startswith("<b>evil<i>.mlops-progress.json: ")
     assert texts[1].startswith("zed.mlops-progress.json: ") and "newer version" in texts[1]
     assert win.bad_heading.text() == "2 files could not be read"
-    assert win.summary.text() == "3 learners · 2 unreadable"
+    assert win.summary.text() == "3 learners · 2 unreadable · 1 other file ignored"
+    assert "1 other file ignored" in win.statusBar().currentMessage()
 
 
 def test_sorting_and_filtering(qtbot, window, monkeypatch, folder):
@@ -90,7 +91,7 @@ def test_sorting_and_filtering(qtbot, window, monkeypatch, folder):
 
     qtbot.keyClicks(win.filter_edit, "BOB")
     assert shown(win) == ["bob & co <3"]
-    assert win.summary.text() == "1 of 3 learners · 2 unreadable"
+    assert win.summary.text() == "1 of 3 learners · 2 unreadable · 1 other file ignored"
     win.filter_edit.clear()
     assert win.proxy.rowCount() == 3
 
@@ -143,15 +144,15 @@ def test_loading_is_cancellable_and_the_window_stays_responsive(qtbot, window, m
     qtbot.addWidget(win)
     win.show()
     win.load()
-    assert win.loading and win.progress_dialog is not None
+    assert win.loading and win.progress_bar.isVisible() and win.cancel_button.isVisible()
     qtbot.waitUntil(started.is_set, timeout=WAIT)
     qtbot.keyClicks(win.filter_edit, "ann")  # the GUI thread is free while the worker runs
     assert win.filter_edit.text() == "ann"
     with qtbot.waitSignal(win.loaded, timeout=WAIT):
-        win.progress_dialog.findChild(QPushButton).click()  # the dialog's Cancel button
+        win.cancel_button.click()
     assert win.result.cancelled and win.result.rows == []
     assert "cancelled" in win.statusBar().currentMessage()
-    assert win.progress_dialog is None and not win.loading
+    assert not win.progress_bar.isVisible() and not win.loading
 
 
 def test_an_empty_or_missing_folder(qtbot, window, tmp_path):
@@ -185,3 +186,37 @@ def test_tooltips_from_files_are_escaped(qtbot, window, monkeypatch, folder):
         if t:
             assert "<3" not in t and "& co" not in t, (c, t)
     assert "&lt;3" in win.proxy.index(r, 0).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_rows_show_while_the_folder_is_still_loading(qtbot, window, monkeypatch, folder):
+    """Rows stream into the table batch by batch: here the worker pauses after its first
+    batch, and the table already shows it (sorted) with the progress bar up."""
+    import tracker.exchange.cohort as cohort
+
+    real = cohort.load_cohort
+    go_on = threading.Event()
+
+    def paused(paths, **kw):
+        on_rows = kw["on_rows"]
+
+        def rows(batch):
+            on_rows(batch)
+            go_on.wait(WAIT / 1000)
+
+        return real(paths, **{**kw, "on_rows": rows})
+
+    monkeypatch.setattr(cohort, "load_cohort", paused)
+    win = CohortWindow(window.ctx, folder)
+    qtbot.addWidget(win)
+    win.show()
+    win.load()
+    try:
+        qtbot.waitUntil(lambda: win.proxy.rowCount() == 3, timeout=WAIT)
+        assert win.loading and win.result is None and win.progress_bar.isVisible()
+        assert shown(win) == ["Ann", "bob & co <3", "Cleo"]
+        assert win.summary.text().startswith("Loading… 3 learners")
+    finally:
+        with qtbot.waitSignal(win.loaded, timeout=WAIT):
+            go_on.set()
+    assert not win.loading and shown(win) == ["Ann", "bob & co <3", "Cleo"]
+    assert len(win.result.rows) == 3 and win.model.rowCount() == 3

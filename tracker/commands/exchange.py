@@ -7,6 +7,7 @@ import neither SQLAlchemy nor Qt (a PDF report imports Qt lazily, in tracker.rep
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -42,6 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="progress files or folders")
     p.add_argument("--csv", metavar="OUT", help="also write the table as CSV")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress line on stderr (there is none when stderr is not a "
+                        "terminal, or when reading takes less than a second)")
     p.set_defaults(func=cmd_cohort)
 
     p = sub.add_parser("report", help="an HTML or PDF report of a progress file or your own")
@@ -226,16 +230,28 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- cohort
 def cmd_cohort(args: argparse.Namespace) -> int:
-    from tracker.exchange.cohort import cohort_csv, cohort_table, expand_paths, load_cohort
+    from tracker.exchange.cohort import cohort_csv, cohort_table, load_cohort, scan_paths
+    from tracker.termtext import ProgressLine
 
     out = None
     if args.csv:  # never onto a file of the cohort itself (a listing; nothing read yet)
-        out = _output_path(args, args.csv, inputs=(*args.paths, *expand_paths(args.paths)))
+        out = _output_path(args, args.csv, inputs=(*args.paths, *scan_paths(args.paths).files))
+    line = ProgressLine(sys.stderr)
+    line.enabled = line.enabled and not args.quiet
 
     def skip(path: Path, reason: str) -> None:
+        line.clear()
         print(f"skipped {path}: {reason}", file=sys.stderr)
 
-    result = load_cohort(args.paths, on_skip=skip)
+    try:
+        result = load_cohort(args.paths, on_skip=skip, on_progress=line.update)
+    finally:
+        line.clear()
+    if os.environ.get("MLOPS_TRACKER_REPORT_PEAK") == "1":  # for the benchmark
+        print(f"peak_rss_mb={sum(result.peak_rss_kb.values()) / 1024:.1f}", file=sys.stderr)
+    if args.json and result.ignored_text():  # the JSON document stays as it was
+        print(f"{result.ignored_text()} (only *.mlops-progress.json files are read, "
+              "and no subfolders)", file=sys.stderr)
     if out is not None:
         from tracker.atomicio import write_text
 

@@ -16,6 +16,7 @@ Pure, no Qt; models are immutable and safe to share between threads.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -40,9 +41,15 @@ MAX_ITEMS = v.MAX_ITEMS
 
 def _rule(problem: Callable[[Any], str | None]) -> AfterValidator:
     """A pydantic validator from one of tracker.validation's ``*_problem`` functions: the
-    value is checked, never changed, and refused with that function's one-line reason."""
+    value is checked, never changed, and refused with that function's one-line reason.
+
+    The rules are pure functions of a string (strict mode has checked the type first), and a
+    cohort's files repeat the same ids, dates and empty notes thousands of times: the
+    answers are remembered (a bounded cache, so a hostile file cannot grow it)."""
+    remembered = functools.lru_cache(maxsize=8192, typed=True)(problem)
+
     def check(value: Any) -> Any:
-        reason = problem(value)
+        reason = remembered(value) if type(value) is str else problem(value)
         if reason:
             raise ValueError(reason)
         return value

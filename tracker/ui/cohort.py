@@ -6,9 +6,12 @@ The table sorts by any column (percents numerically) and filters on any text; a 
 (or Enter) opens the learner in review mode; "Export CSV…" writes the rows shown, in the order
 shown, with :func:`tracker.exchange.cohort.cohort_csv` (atomically).
 
-Loading runs :func:`tracker.exchange.cohort.load_cohort` in a worker behind a cancellable
-progress dialog; the worker only reads files and reports progress through a queued signal.
-Files that cannot be read are counted and listed with their reasons; they never stop the load.
+Loading runs :func:`tracker.exchange.cohort.load_cohort` in a worker (which reads with a pool
+of processes); rows stream into the table as each batch of files is read, through queued
+signals, while a progress bar with counts and a Cancel button sit above the table and the
+window stays usable (sort, filter, scroll). Files that cannot be read are counted and listed
+with their reasons; they never stop the load. What else the folder holds (other files,
+subfolders) is counted in the summary.
 
 GUI thread only (apart from the loading function handed to the pool). Every string comes
 from files and is shown as plain text (item views never interpret rich text).
@@ -37,7 +40,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMainWindow,
-    QProgressDialog,
+    QProgressBar,
     QApplication,
     QPushButton,
     QStyle,
@@ -48,7 +51,7 @@ from PySide6.QtWidgets import (
 
 from tracker import APP_NAME
 from tracker.db.errors import TrackerError
-from tracker.exchange.cohort import CohortResult, CohortRow
+from tracker.exchange.cohort import CohortResult, CohortRow, level_columns
 from tracker.ui import icons, theme
 from tracker.ui.exchange_actions import (
     checked_output,
@@ -71,29 +74,45 @@ def _warning_icon() -> QIcon:
 
 
 class CohortModel(QAbstractTableModel):
-    """A thin adapter over a CohortResult's rows (plain data; GUI thread)."""
+    """A thin adapter over a cohort's rows (plain data; GUI thread). Rows arrive in batches
+    while a folder loads (:meth:`append_rows`) or all at once (:meth:`set_result`)."""
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self.result = CohortResult()
+        self._rows: list[CohortRow] = []
         self.levels: list[tuple[str, str]] = []
         self._titles: dict[str, str] = {}
 
     def set_result(self, result: CohortResult) -> None:
+        self.set_rows(list(result.rows))
+
+    def set_rows(self, rows: list[CohortRow]) -> None:
         self.beginResetModel()
-        self.result = result
-        self.levels = result.level_columns()
+        self._rows = rows
+        self.levels = level_columns(rows)
         self._titles = dict(self.levels)
-        for row in result.rows:
-            for s in row.levels:
-                self._titles.setdefault(s.level, s.title)
         self.endResetModel()
 
+    def append_rows(self, rows: list[CohortRow]) -> bool:
+        """Add a batch of rows; True when the level columns changed (a reset)."""
+        if not rows:
+            return False
+        known = {lid for lid, _ in self.levels}
+        if any(s.level not in known for r in rows for s in r.levels):
+            # new level columns: rare (the first batch, a cohort of mixed packs)
+            self.set_rows(self._rows + list(rows))
+            return True
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+        return False
+
     def rows(self) -> list[CohortRow]:
-        return self.result.rows
+        return self._rows
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.result.rows)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(FIXED) + len(self.levels) + len(TAIL)
@@ -125,7 +144,7 @@ class CohortModel(QAbstractTableModel):
     def _data(self, index: QModelIndex, role: int) -> Any:
         if not index.isValid():
             return None
-        row = self.result.rows[index.row()]
+        row = self._rows[index.row()]
         col = index.column()
         n, nl = len(FIXED), len(self.levels)
         if role == PathRole:
@@ -150,8 +169,8 @@ class CohortModel(QAbstractTableModel):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                 return values[col]
             if role == SortRole:
-                if col == 0:
-                    return row.learner.casefold()
+                if col == 0:  # ties as the CLI orders them, whatever order rows came in
+                    return f"{row.learner.casefold()}\0{row.exported_at}\0{row.path}"
                 lid = row.target_level if col == 1 else row.current_level
                 rank = next((s.rank for s in row.levels if s.level == lid), 0)
                 return rank
@@ -196,6 +215,8 @@ class CohortProxy(QSortFilterProxyModel):
 
 class _LoadSignals(QObject):
     progress = Signal(int, int)
+    rows = Signal(object)          # list[CohortRow]
+    skipped = Signal(object, str)  # Path, reason
 
 
 class CohortWindow(QMainWindow):
@@ -217,7 +238,7 @@ class CohortWindow(QMainWindow):
         self.open_review = open_review
         self.result: CohortResult | None = None
         self.loading = False
-        self.progress_dialog: QProgressDialog | None = None
+        self._signals: _LoadSignals | None = None
         self.last_error_box = None
         self._cancel = threading.Event()
         self.setObjectName("cohortWindow")
@@ -257,6 +278,18 @@ class CohortWindow(QMainWindow):
         bar.addWidget(self.csv_button)
         lay.addLayout(bar)
 
+        loading = QHBoxLayout()
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setAccessibleName("Files read")
+        self.progress_bar.setFormat("%v of %m files")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop reading; the files read so far stay in the table")
+        loading.addWidget(self.progress_bar, 1)
+        loading.addWidget(self.cancel_button)
+        lay.addLayout(loading)
+        self.progress_bar.hide()
+        self.cancel_button.hide()
+
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Learners")
@@ -269,6 +302,9 @@ class CohortWindow(QMainWindow):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setHighlightSections(False)
+        # Columns fit to the rows on screen and a sample beyond: measuring all of a
+        # 10,000-row cohort would stall the window for seconds.
+        self.table.horizontalHeader().setResizeContentsPrecision(64)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setDefaultAlignment(
             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
@@ -299,41 +335,56 @@ class CohortWindow(QMainWindow):
         self.table.activated.connect(self._activated)
         self.open_button.clicked.connect(self.open_selected)
         self.reload_button.clicked.connect(lambda: self.load())
+        self.cancel_button.clicked.connect(lambda: self.cancel_load())
         self.csv_button.clicked.connect(lambda: self.export_csv())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
 
     # ------------------------------------------------------------------ loading
     def load(self) -> None:
-        """Read the folder in a worker, behind a cancellable progress dialog."""
+        """Read the folder in a worker; rows appear as they are read."""
         from tracker.exchange.cohort import load_cohort
 
         if self.loading:
             return
         self.loading = True
+        self.result = None
         self._cancel = cancel = threading.Event()
-        signals = _LoadSignals(self)  # lives on the GUI thread: emits from the pool are queued
-        dlg = QProgressDialog(f"Reading the progress files in {self.folder.name}…", "Cancel",
-                              0, 0, self)
-        dlg.setWindowTitle(APP_NAME)
-        dlg.setWindowModality(Qt.WindowModality.WindowModal)
-        dlg.setMinimumDuration(400)
-        dlg.setAutoClose(False)
-        dlg.setAutoReset(False)
-        dlg.canceled.connect(cancel.set)
-        self.progress_dialog = dlg
+        # Lives on the GUI thread: emits from the worker are queued, and a reload (a new
+        # object) never receives a late emit of the load before it.
+        signals = self._signals = _LoadSignals(self)
+        self.model.set_rows([])
+        self._set_bad([])
+        self.progress_bar.setRange(0, 0)  # busy until the first count
+        self.progress_bar.show()
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
 
         def progress(done: int, total: int) -> None:
-            if self.progress_dialog is dlg:
-                dlg.setMaximum(total)
-                dlg.setValue(done)
-                dlg.setLabelText(f"Read {done} of {plural(total, 'file')}…")
+            if self._signals is signals:
+                self.progress_bar.setRange(0, total)
+                self.progress_bar.setValue(done)
+                self._update_summary(done, total)
+
+        def rows(batch: list[CohortRow]) -> None:
+            if self._signals is signals:
+                first = self.model.rowCount() == 0
+                if self.model.append_rows(batch) or first:
+                    self._fit_columns()
+                self._update_summary()
+
+        def skipped(path: Path, reason: str) -> None:
+            if self._signals is signals:
+                self._add_bad(path, reason)
 
         signals.progress.connect(progress)
+        signals.rows.connect(rows)
+        signals.skipped.connect(skipped)
         folder = self.folder
 
-        def work() -> CohortResult:  # pool thread: files only
+        def work() -> CohortResult:  # pool thread: files only, no widget
             return load_cohort([folder], on_progress=signals.progress.emit,
+                               on_rows=signals.rows.emit, on_skip=signals.skipped.emit,
                                cancelled=cancel.is_set)
 
         self.summary.setText("Loading…")
@@ -342,39 +393,52 @@ class CohortWindow(QMainWindow):
 
     def _finish_loading(self) -> None:
         self.loading = False
-        if self.progress_dialog is not None:
-            self.progress_dialog.canceled.disconnect()
-            self.progress_dialog.close()
-            self.progress_dialog.deleteLater()
-            self.progress_dialog = None
+        self._signals = None
+        self.progress_bar.hide()
+        self.cancel_button.hide()
 
     def _loaded(self, result: CohortResult) -> None:
         self._finish_loading()
         self.result = result
-        self.model.set_result(result)
+        if len(self.model.rows()) != len(result.rows):  # rows not streamed: take them all
+            self.model.set_result(result)
         self._fit_columns()
-        self.bad_list.clear()
-        for path, reason in result.skipped:
-            self.bad_list.addItem(f"{path.name}: {reason}")
-            item = self.bad_list.item(self.bad_list.count() - 1)
-            item.setToolTip(tip(str(path)))
+        self._set_bad(result.skipped)
         n_bad = len(result.skipped)
-        self.bad_heading.setText(f"{plural(n_bad, 'file')} could not be read")
-        self.bad_heading.setVisible(bool(n_bad))
-        self.bad_list.setVisible(bool(n_bad))
-        row_h = self.bad_list.sizeHintForRow(0) if n_bad else 0
-        self.bad_list.setFixedHeight(min(n_bad, 5) * row_h + 2 * self.bad_list.frameWidth() + 4)
         self._update_summary()
         self._update_buttons()
+        ignored = result.ignored_text()
         if result.cancelled:
             self.statusBar().showMessage(
                 f"Loading cancelled: showing the {plural(len(result.rows), 'file')} read so far",
                 10000)
         else:
             self.statusBar().showMessage(f"Read {plural(len(result.rows), 'learner file')}"
-                                         + (f"; {n_bad} could not be read" if n_bad else ""),
-                                         10000)
+                                         + (f"; {n_bad} could not be read" if n_bad else "")
+                                         + (f"; {ignored} (only progress files are read, "
+                                            "not subfolders)" if ignored else ""), 10000)
         self.loaded.emit()
+
+    def _set_bad(self, skipped: list[tuple[Path, str]]) -> None:
+        self.bad_list.clear()
+        for path, reason in skipped:
+            self._add_bad(path, reason)
+        if not skipped:
+            self._show_bad()
+
+    def _add_bad(self, path: Path, reason: str) -> None:
+        self.bad_list.addItem(f"{path.name}: {reason}")
+        item = self.bad_list.item(self.bad_list.count() - 1)
+        item.setToolTip(tip(str(path)))
+        self._show_bad()
+
+    def _show_bad(self) -> None:
+        n_bad = self.bad_list.count()
+        self.bad_heading.setText(f"{plural(n_bad, 'file')} could not be read")
+        self.bad_heading.setVisible(bool(n_bad))
+        self.bad_list.setVisible(bool(n_bad))
+        row_h = self.bad_list.sizeHintForRow(0) if n_bad else 0
+        self.bad_list.setFixedHeight(min(n_bad, 5) * row_h + 2 * self.bad_list.frameWidth() + 4)
 
     def _fit_columns(self) -> None:
         """Level columns narrow (their titles wrap in the header), the rest to contents, so
@@ -400,19 +464,26 @@ class CohortWindow(QMainWindow):
         self.loaded.emit()
 
     def cancel_load(self) -> None:
-        if self.progress_dialog is not None:
-            self.progress_dialog.cancel()
+        """Stop a load: the worker stops at its next batch; the rows read so far stay."""
         self._cancel.set()
+        self.cancel_button.setEnabled(False)
 
     # ------------------------------------------------------------------ view
-    def _update_summary(self) -> None:
+    def _update_summary(self, done: int | None = None, total: int | None = None) -> None:
+        rows = len(self.model.rows())
+        shown = self.proxy.rowCount()
+        if self.loading:
+            bad = self.bad_list.count()
+            text = f"Loading… {plural(rows, 'learner')}" + (f" · {bad} unreadable" if bad else "")
+            self.summary.setText(text)
+            return
         if self.result is None:
             return
-        total = len(self.result.rows)
-        shown = self.proxy.rowCount()
-        text = plural(total, "learner") if shown == total else f"{shown} of {total} learners"
+        text = plural(rows, "learner") if shown == rows else f"{shown} of {rows} learners"
         if self.result.skipped:
             text += f" · {len(self.result.skipped)} unreadable"
+        if self.result.ignored_text():
+            text += f" · {self.result.ignored_text()}"
         self.summary.setText(text)
 
     def _update_buttons(self) -> None:
