@@ -23,8 +23,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls = csub.add_parser("list", help="list certifications with their status")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=cmd_list)
-    im = csub.add_parser("import", help="import an Open Badges 2.0/3.0 JSON file")
-    im.add_argument("file")
+    im = csub.add_parser(
+        "import", help="import an Open Badge (2.0 assertion or 3.0 credential)",
+        description="Import an Open Badge: JSON (.json, .jsonld; UTF-8 or UTF-16), a compact "
+                    "JWS or VC-JWT (.jwt, .jws), a baked PNG or SVG, or a presentation "
+                    "wrapping one credential. The same credential (same id) is imported "
+                    "once. Nothing is fetched from the network.")
+    im.add_argument("file", help="the badge file")
     im.set_defaults(func=cmd_import)
     rm = csub.add_parser("delete", help="delete a certification by id")
     rm.add_argument("id", type=int)
@@ -65,10 +70,15 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from tracker.exchange.openbadges import load_badge
+    from tracker.exchange.openbadges import already_imported, load_badge
 
     badge = load_badge(args.file)
     with open_store(args) as store:
+        same = already_imported(store.certifications(), badge)
+        if same is not None:
+            print(f"already imported as certification {same.id}: {same.name} "
+                  f"(same credential id {badge.credential_id}); nothing added")
+            return 0
         catalog = {c.name.casefold(): c.id for c in store.curriculum().certifications}
         from dataclasses import replace
 
