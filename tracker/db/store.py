@@ -372,12 +372,47 @@ class Store:
         """Store imported verdicts in one transaction; returns how many were added."""
         return len(self.import_reviews(reviews))
 
-    def import_reviews(self, reviews: Iterable[Review]) -> list[int]:
-        """Like add_reviews, returning the new rows' ids (so an import can be undone)."""
+    def import_reviews(self, reviews: Iterable[Review], signature: str = "",
+                       public_key: str = "") -> list[int]:
+        """Like add_reviews, returning the new rows' ids (so an import can be undone).
+        ``signature`` (a state of :mod:`tracker.exchange.signing`) and the signer's
+        ``public_key`` are remembered for these verdicts in the same transaction; a
+        ``signed`` review's key becomes the one known for its reviewer (trust on first
+        use; a known reviewer's key is never replaced by an import)."""
         items = list(reviews)
         for r in items:
             _check_review(r)
-        return self._w().add_reviews(items) if items else []
+        if not items:
+            return []
+        meta: dict[str, str] = {}
+        if signature:
+            if signature not in REVIEW_SIGNATURE_STATES:
+                raise InputError(f"unknown signature state {signature[:20]!r}")
+            for r in items:
+                meta[review_signature_key(r)] = f"{signature} {public_key}".strip()
+            name = reviewer_key_name(items[0].reviewer)
+            if signature == "signed" and public_key and name not in self.reviewer_keys():
+                meta[REVIEWER_KEY_PREFIX + name] = public_key
+        return self._w().add_reviews(items, meta)
+
+    def reviewer_keys(self) -> dict[str, str]:
+        """Reviewer name (casefolded) -> the base64 Ed25519 key trusted for it."""
+        return self._read.meta_with_prefix(REVIEWER_KEY_PREFIX)
+
+    def trust_reviewer_key(self, name: str, public_key: str) -> str | None:
+        """Trust ``public_key`` for reviewer ``name`` (a key the mentor published);
+        returns the key it replaces, if another one was known."""
+        name = reviewer_key_name(v.check_name(name, "reviewer name"))
+        before = self.reviewer_keys().get(name)
+        self._w().set_meta({REVIEWER_KEY_PREFIX + name: public_key})
+        return before if before != public_key else None
+
+    def review_signature(self, review: Review) -> tuple[str, str]:
+        """(signature state, signer's public key) remembered for an imported verdict;
+        ("unsigned", "") for verdicts imported before signatures existed."""
+        value = self._read.meta(review_signature_key(review)) or "unsigned"
+        state, _, key = value.partition(" ")
+        return state, key
 
     def record_export(self, digest: str, exported_at: str) -> None:
         """Remember that this learner exported the progress file with ``digest``: a mentor's
@@ -456,3 +491,23 @@ def _check_review(r: Review) -> None:
 
 
 __all__ = ["Store", "CurriculumError", "iso", "parse_iso", "utc_now"]
+
+
+# Signatures of imported reviews live in the meta table (no schema change): the key a
+# reviewer's name is trusted with, and the state each imported review was found in.
+REVIEWER_KEY_PREFIX = "reviewer_key:"
+REVIEW_SIGNATURE_PREFIX = "review_signature:"
+REVIEW_SIGNATURE_STATES = ("signed", "other-key", "invalid", "unsigned")
+
+
+def reviewer_key_name(reviewer: str) -> str:
+    """The name a reviewer's key is remembered under: spaces collapsed, case folded."""
+    return " ".join(reviewer.split()).casefold()
+
+
+def review_signature_key(r: Review) -> str:
+    """One review file's verdicts share reviewer, time and reviewed export."""
+    import hashlib
+
+    ident = "\x1f".join((reviewer_key_name(r.reviewer), r.reviewed_at, r.progress_digest))
+    return REVIEW_SIGNATURE_PREFIX + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:40]

@@ -319,9 +319,12 @@ class Writer:
         with self.tx() as s:
             self._set_meta(s, export_key(digest), exported_at)
 
-    def add_reviews(self, items: list[Review]) -> list[int]:
+    def add_reviews(self, items: list[Review],
+                    meta: dict[str, str] | None = None) -> list[int]:
         now = self.now()
         with self.tx() as s:
+            for key, value in (meta or {}).items():
+                self._set_meta(s, key, value)
             rows = [ReviewRow(milestone_id=r.milestone, verdict=r.verdict, comment=r.comment,
                               reviewer=r.reviewer, reviewed_at=r.reviewed_at,
                               imported_at=now, progress_digest=r.progress_digest)
@@ -329,6 +332,11 @@ class Writer:
             s.add_all(rows)
             s.flush()
             return [r.id for r in rows]
+
+    def set_meta(self, items: dict[str, str]) -> None:
+        with self.tx() as s:
+            for key, value in items.items():
+                self._set_meta(s, key, value)
 
     def remove_reviews(self, ids: list[int]) -> None:
         with self.tx() as s:
