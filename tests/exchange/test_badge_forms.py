@@ -29,7 +29,9 @@ def b64url(data: bytes) -> str:
 
 
 def jws(payload: dict, header: dict | None = None) -> str:
-    header = header or {"alg": "EdDSA", "typ": "JWT"}
+    """A compact JWS with a dummy signature and a key only the network could give (so it
+    reads as 'unverifiable-offline'; signatures are tested in test_credential_signatures)."""
+    header = header or {"alg": "EdDSA", "typ": "JWT", "kid": "did:web:example.org#key-1"}
     return ".".join([b64url(json.dumps(header).encode()), b64url(json.dumps(payload).encode()),
                      b64url(b"\x00" * 64)])
 
@@ -110,8 +112,8 @@ def test_refusals_say_what_the_file_is(name, words):
 
 # ------------------------------------------------------------------ the other forms
 def test_vc_jwt_with_a_vc_2_payload(tmp_path):
-    c = load(tmp_path, "b.jwt", jws(real("dcc-v2-ed25519.json"), {"alg": "EdDSA",
-                                                                   "typ": "vc+jwt"}))
+    c = load(tmp_path, "b.jwt", jws(real("dcc-v2-ed25519.json"), {
+        "alg": "EdDSA", "typ": "vc+jwt", "kid": "did:web:example.org#key-1"}))
     assert fields(c) == ("Teamwork", "Example Corp", "2010-01-01", None)
 
 

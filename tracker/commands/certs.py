@@ -55,10 +55,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     today = date.today().isoformat()
     with open_store(args) as store:
         certs = store.certifications()
+        checks = {c.id: store.cert_verification(c) for c in certs}
     rows = [{"id": c.id, "name": c.name, "issuer": c.issuer, "earned": c.earned,
              "expires": c.expires, "credential_id": c.credential_id, "url": c.url,
              "status": cert_status(c.expires, today), "source": c.source,
-             "verified": c.verified} for c in certs]
+             "verified": c.verified, "verification": checks[c.id][0],
+             "issuer_key": checks[c.id][1] or None,
+             # revocation lists need the network
+             "revocation": "not checked" if c.raw and '"credentialStatus"' in c.raw
+             else None} for c in certs]
     if args.json:
         print_json({"certifications": rows})
         return 0
@@ -83,8 +88,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         c = store.add_certification(replace(badge, catalog_id=catalog.get(badge.name.casefold())))
+    from tracker.exchange.credential_verify import describe
+
     print(f"imported certification {c.id}: {c.name} ({c.issuer}), earned {c.earned}; "
-          "stored as unverified")
+          f"signature: {describe(badge.verification, badge.key_id)}")
     return 0
 
 

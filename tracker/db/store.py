@@ -314,6 +314,20 @@ class Store:
                      "certifications")
         return self._w().add_certification(c)
 
+    def cert_verification(self, cert: Certification) -> tuple[str, str]:
+        """(verification state, issuer key id) of a certification: as checked when it was
+        imported; for one entered by hand, or imported before signatures were checked,
+        "unsigned" or (it carries a proof) "unverifiable-offline"."""
+        from tracker.db.writer import CERT_VERIFICATION_PREFIX
+
+        value = self._read.meta(f"{CERT_VERIFICATION_PREFIX}{cert.id}")
+        if value:
+            state, _, key = value.partition(" ")
+            return state, key
+        if cert.raw and ('"proof":' in cert.raw or '"signature":' in cert.raw):
+            return "unverifiable-offline", ""
+        return "unsigned", ""
+
     def update_certification(self, cert_id: int, c: CertificationInput) -> Certification:
         """Replace a certification's fields; returns the previous version (for undo)."""
         return self._w().update_certification(cert_id, self.validate_certification(c))

@@ -48,6 +48,7 @@ from tracker.db.types import (
     SyncReport,
 )
 
+CERT_VERIFICATION_PREFIX = "cert_verification:"
 CERT_FIELDS = ("name", "issuer", "earned", "expires", "credential_id", "url", "catalog_id",
                "source", "verified", "raw")
 
@@ -226,6 +227,9 @@ class Writer:
                                    **{k: getattr(c, k) for k in CERT_FIELDS})
             s.add(row)
             s.flush()
+            if c.verification:
+                self._set_meta(s, f"{CERT_VERIFICATION_PREFIX}{row.id}",
+                               f"{c.verification} {c.key_id}".strip())
             return cert_of(row)
 
     def update_certification(self, cert_id: int, c: CertificationInput) -> Certification:

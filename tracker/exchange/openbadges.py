@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -298,10 +299,19 @@ def read_badge_bytes(data: bytes, source: str) -> CertificationInput:
     surrogates, no NaN, no duplicate keys, bounded nesting."""
     from tracker.exchange.badge_forms import unpack
 
+    from tracker.exchange import credential_verify as cv
+
     try:
         unpacked = unpack(data[:MAX_BYTES], source, MAX_BYTES)
         doc = vc_from_jwt(unpacked.document) if unpacked.jws else unpacked.document
-        return parse_badge(doc)
+        badge = parse_badge(doc)
+        check = cv.verify_jws(unpacked.jws, unpacked.jws_header, unpacked.document) \
+            if unpacked.jws else cv.verify_embedded(doc)
+        if check.state == cv.INVALID:
+            raise InputError("the credential's signature does not match its content (it was "
+                             "changed after it was signed); not imported")
+        return replace(badge, verified=check.state == cv.VERIFIED,
+                       verification=check.state, key_id=check.key_id[:300])
     except InputError as exc:
         if str(exc).startswith(source):
             raise

@@ -316,8 +316,10 @@ class CertificationsPage(Page):
         op = AddCertification(self.ctx, cert)
         if perform(self.ctx, op) and op.added is not None:
             self._select_ids({op.added.id}, op.added.id)
-            self._show_message(f"Imported “{op.added.name}” (unverified: badge signatures "
-                               "are not checked offline).")
+            from tracker.exchange.credential_verify import describe
+
+            self._show_message(f"Imported “{op.added.name}”; signature: "
+                               f"{describe(cert.verification or 'unsigned', cert.key_id)}.")
         else:
             self._show_message("The badge could not be added; see the error message.",
                                error=True)
