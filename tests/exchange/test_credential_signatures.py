@@ -102,17 +102,72 @@ def test_an_es256_vc_jwt_with_an_embedded_jwk(tmp_path):
         load_badge(write(tmp_path, "es-bad.jwt", tamper(token)))
 
 
-def test_keys_that_need_the_network_and_embedded_proofs_are_not_verifiable_offline(tmp_path):
+def test_keys_that_need_the_network_are_not_verifiable_offline(tmp_path):
     key = Ed25519PrivateKey.generate()
     token = sign_eddsa(key, {"alg": "EdDSA", "kid": "did:web:example.org#key-1"},
                        credential("did:web:example.org"))
     assert load_badge(write(tmp_path, "web.jwt", token)).verification == "unverifiable-offline"
-    for name in ("dcc-v2-ed25519.json", "dcc-v2-eddsa-rdfc-2022-basic.json",
-                 "dcc-v2-didweb.json"):
+    for name in ("dcc-v2-didweb.json", "dcc-v2-didweb-revoked-status.json"):
         c = load_badge(FIX / name)
         assert (c.verification, c.verified) == ("unverifiable-offline", False), name
     assert load_badge(FIX / "1edtech-ob3-migrating-issuer-without-name.json"
                       ).verification == "unsigned"
+
+
+@pytest.mark.parametrize("name", ["dcc-v2-eddsa-rdfc-2022-basic.json",   # eddsa-rdfc-2022
+                                  "dcc-v2-ed25519.json",                 # Ed25519Signature2020
+                                  "dcc-v2-complex-issuer-validuntil-9999.json"])
+def test_signed_dcc_fixtures_verify_offline(name):
+    c = load_badge(FIX / name)
+    assert (c.verification, c.verified) == ("verified", True)
+    assert c.key_id.startswith("did:key:z6Mk")
+
+
+def test_the_dcc_tampered_fixture_and_our_tampered_copies_are_refused(tmp_path):
+    with pytest.raises(InputError, match="signature does not match its content"):
+        load_badge(FIX / "dcc-v2-ed25519-tampered.json")
+    for name in ("dcc-v2-eddsa-rdfc-2022-basic.json", "dcc-v2-ed25519.json"):
+        doc = json.loads((FIX / name).read_text())
+        doc["credentialSubject"]["achievement"]["name"] = "Director of Everything"
+        with pytest.raises(InputError, match="signature does not match"):
+            load_badge(write(tmp_path, "t-" + name, json.dumps(doc)))
+        doc = json.loads((FIX / name).read_text())
+        doc["validFrom"] = "2001-01-01T00:00:00Z"  # a date is content too
+        with pytest.raises(InputError, match="signature does not match"):
+            load_badge(write(tmp_path, "d-" + name, json.dumps(doc)))
+
+
+def test_a_signed_credential_baked_or_presented_still_verifies(tmp_path):
+    import struct
+    import zlib
+
+    def bake_png(text: str) -> bytes:
+        body = b"openbadgecredential\x00\x00\x00\x00\x00" + text.encode()
+        chunk = struct.pack(">I", len(body)) + b"iTXt" + body + struct.pack(
+            ">I", zlib.crc32(b"iTXt" + body))
+        return b"\x89PNG\r\n\x1a\n" + chunk + b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+    text = (FIX / "dcc-v2-eddsa-rdfc-2022-basic.json").read_text()
+    png = tmp_path / "b.png"
+    png.write_bytes(bake_png(text))
+    assert load_badge(png).verification == "verified"
+    vp = {"type": ["VerifiablePresentation"], "verifiableCredential": [json.loads(text)]}
+    assert load_badge(write(tmp_path, "vp.json", json.dumps(vp))).verification == "verified"
+
+
+def test_canonicalisation_never_touches_the_network(tmp_path, monkeypatch):
+    """A context the app does not ship is not fetched: the proof is unverifiable offline."""
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("network access attempted")
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    doc = json.loads((FIX / "dcc-v2-eddsa-rdfc-2022-basic.json").read_text())
+    doc["@context"].append("https://example.org/unknown-context.jsonld")
+    c = load_badge(write(tmp_path, "ctx.json", json.dumps(doc)))
+    assert c.verification == "unverifiable-offline"
 
 
 def test_did_key_decoding_matches_the_dcc_issuer():

@@ -5,10 +5,11 @@ a key the file itself carries: a ``did:key`` or an embedded JWK), ``invalid-sign
 (it does not: the import is refused), ``unverifiable-offline`` (the key must be fetched,
 ``did:web`` or a hosted key, or the proof needs a check this app does not make offline) and
 ``unsigned``. What is checked today: VC-JWT and JWS compact serialisations signed with
-EdDSA (Ed25519) or ES256 (P-256). Embedded Data Integrity proofs (``eddsa-rdfc-2022``,
-``Ed25519Signature2020``) need RDF dataset canonicalisation of the JSON-LD and are reported
-as ``unverifiable-offline``, never as verified. Revocation lists and ``credentialStatus``
-need the network: they are "not checked".
+EdDSA (Ed25519) or ES256 (P-256), and embedded ``eddsa-rdfc-2022`` Data Integrity and
+``Ed25519Signature2020`` proofs by a ``did:key`` (RDF dataset canonicalisation with pyld,
+served only the JSON-LD contexts shipped in resources/jsonld: a credential naming another
+context is ``unverifiable-offline``). Revocation lists and ``credentialStatus`` need the
+network: they are "not checked".
 
 Pure Python (``cryptography``), no Qt, no network; any thread.
 """
@@ -155,20 +156,144 @@ def _issuer_id(payload: Any) -> str:
     return issuer if isinstance(issuer, str) else ""
 
 
+# The contexts the document loader serves (resources/jsonld, see SOURCES.md there); any
+# other URL is refused, so canonicalisation never touches the network.
+CONTEXTS = {
+    "https://www.w3.org/ns/credentials/v2": "credentials-v2.json",
+    "https://www.w3.org/2018/credentials/v1": "credentials-v1.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-v3p0-context-3.0.3.json",
+    "https://w3id.org/security/suites/ed25519-2020/v1": "ed25519-signature-2020-v1.json",
+}
+# Canonicalising blank-node-heavy input can take exponential time; a badge has a few dozen
+# objects. More than this and the proof is left unchecked ("unverifiable offline").
+MAX_OBJECTS = 400
+_CHECKED_PROOFS = {("DataIntegrityProof", "eddsa-rdfc-2022"), ("Ed25519Signature2020", None)}
+
+
+class _NotShipped(Exception):
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
+
+
+def _loader(url: str, options: Any = None) -> dict[str, Any]:
+    import json
+
+    from tracker.paths import resources_dir
+
+    name = CONTEXTS.get(url)
+    if name is None:
+        raise _NotShipped(url)
+    path = resources_dir() / "jsonld" / name
+    return {"contextUrl": None, "documentUrl": url,
+            "document": json.loads(path.read_text(encoding="utf-8"))}
+
+
+def _missing_context(exc: BaseException) -> str:
+    """The context URL behind a pyld error raised by the loader, if that is what it is."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, _NotShipped):
+            return exc.url
+        details = getattr(exc, "details", None) or {}
+        cause = details.get("cause") if isinstance(details, dict) else None
+        exc = cause or exc.__cause__ or exc.__context__
+        seen += 1
+    return ""
+
+
+def _canonical(doc: Any) -> bytes:
+    from pyld import jsonld
+
+    return jsonld.normalize(doc, {"algorithm": "URDNA2015", "format": "application/n-quads",
+                                  "documentLoader": _loader, "safe": False}).encode("utf-8")
+
+
+def _objects(value: Any, limit: int) -> int:
+    count, stack = 0, [value]
+    while stack and count <= limit:
+        v = stack.pop()
+        if isinstance(v, dict):
+            count += 1
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return count
+
+
+def verify_linked_data_proof(doc: dict[str, Any], proof: dict[str, Any]) -> Verification:
+    """One ``eddsa-rdfc-2022`` Data Integrity proof or ``Ed25519Signature2020`` proof:
+    SHA-256 of the canonical proof options and of the canonical credential (without its
+    proofs), concatenated, signed with the ``did:key`` of ``verificationMethod``."""
+    import hashlib
+
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    method = proof.get("verificationMethod")
+    method = method.get("id") if isinstance(method, dict) else method
+    if not isinstance(method, str) or not method.startswith("did:key:"):
+        return Verification(OFFLINE, reason=f"the key ({str(method)[:60]}) must be fetched "
+                                            "from the network")
+    value = proof.get("proofValue")
+    try:
+        key = did_key_public(method)
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError("not an Ed25519 key")
+        if not isinstance(value, str) or not value.startswith("z"):
+            raise ValueError("proofValue is not base58btc")
+        signature = base58btc(value[1:])
+    except ValueError as exc:
+        return Verification(INVALID, reason=f"the proof cannot be read ({exc})")
+    if _objects(doc, MAX_OBJECTS) > MAX_OBJECTS:
+        return Verification(OFFLINE, reason="too large to canonicalise offline")
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    options["@context"] = doc.get("@context")
+    try:
+        data = hashlib.sha256(_canonical(options)).digest() \
+            + hashlib.sha256(_canonical(doc)).digest()
+    except Exception as exc:  # pyld raises JsonLdError (or worse) on what it cannot read
+        url = _missing_context(exc)
+        return Verification(OFFLINE, reason=(
+            f"it names the JSON-LD context {url[:80]}, which this app does not have offline"
+            if url else "its JSON-LD cannot be canonicalised"))
+    try:
+        key.verify(signature, data)
+    except InvalidSignature:
+        return Verification(INVALID, reason="the signature does not match the content")
+    return Verification(VERIFIED, key_id=method)
+
+
 def verify_embedded(doc: Any) -> Verification:
-    """A JSON credential: an embedded proof is not checked offline yet (see the module
-    docstring); none at all is ``unsigned``."""
+    """A JSON credential's embedded proofs: each one this app can check offline is checked
+    (one that fails makes the credential invalid); verified when one matched; else
+    unverifiable offline; ``unsigned`` without a proof."""
     proof = doc.get("proof") if isinstance(doc, dict) else None
     if isinstance(doc, dict) and isinstance(doc.get("signature"), dict) \
             and "proof" not in doc:  # Blockcerts-style or other signature blocks
         proof = doc["signature"]
     if not proof:
         return Verification(UNSIGNED)
-    proofs = proof if isinstance(proof, list) else [proof]
-    kinds = sorted({str(p.get("cryptosuite") or p.get("type") or "?")[:40]
-                    for p in proofs if isinstance(p, dict)})
-    return Verification(OFFLINE, reason=f"{', '.join(kinds) or 'an embedded'} proof is not "
-                                        "checked offline by this version")
+    proofs = [p for p in (proof if isinstance(proof, list) else [proof])[:10]
+              if isinstance(p, dict)]
+    unsecured = {k: v for k, v in doc.items() if k != "proof"}
+    results = []
+    for p in proofs:
+        kind = (p.get("type"), p.get("cryptosuite") if p.get("type") == "DataIntegrityProof"
+                else None)
+        if kind in _CHECKED_PROOFS:
+            results.append(verify_linked_data_proof(unsecured, p))
+    for r in results:
+        if r.state == INVALID:
+            return r
+    for r in results:
+        if r.state == VERIFIED:
+            return r
+    if results:
+        return results[0]
+    kinds = sorted({str(p.get("cryptosuite") or p.get("type") or "?")[:40] for p in proofs})
+    return Verification(OFFLINE, reason=f"{', '.join(kinds) or 'an unknown'} proof is not "
+                                        "checked offline by this app")
 
 
 def describe(state: str, key_id: str = "") -> str:

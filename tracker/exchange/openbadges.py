@@ -303,10 +303,24 @@ def read_badge_bytes(data: bytes, source: str) -> CertificationInput:
 
     try:
         unpacked = unpack(data[:MAX_BYTES], source, MAX_BYTES)
-        doc = vc_from_jwt(unpacked.document) if unpacked.jws else unpacked.document
+        token, header, payload = unpacked.jws, unpacked.jws_header, unpacked.document
+        if isinstance(payload, dict) and "VerifiablePresentation" in _types(payload):
+            # The credential inside is what was signed by its issuer; a presentation's own
+            # proof (the holder's) says nothing about the badge.
+            inner = _first_credential(payload)
+            if isinstance(inner, str):
+                from tracker.exchange.badge_forms import decode_jws
+
+                if inner.count(".") != 2:
+                    raise InputError("a Verifiable Presentation whose credential is only a "
+                                     "link")
+                token = inner
+                header, payload = decode_jws(inner, source, MAX_BYTES)
+            else:
+                token, header, payload = None, {}, inner
+        doc = vc_from_jwt(payload) if token else payload
         badge = parse_badge(doc)
-        check = cv.verify_jws(unpacked.jws, unpacked.jws_header, unpacked.document) \
-            if unpacked.jws else cv.verify_embedded(doc)
+        check = cv.verify_jws(token, header, payload) if token else cv.verify_embedded(doc)
         if check.state == cv.INVALID:
             raise InputError("the credential's signature does not match its content (it was "
                              "changed after it was signed); not imported")
