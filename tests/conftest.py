@@ -70,7 +70,9 @@ def cli(tmp_path: Path):
         cmd = [sys.executable, "-m", "tracker"]
         if data_dir is not None:
             cmd += ["--data-dir", str(data_dir)]
-        full_env = {**os.environ, **(env or {})}
+        # Never the real data folder: without --data-dir (data_dir=None) the default is
+        # under XDG_DATA_HOME, and a mentor's review now makes a signing key there.
+        full_env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg-data"), **(env or {})}
         full_env.pop("MLOPS_TRACKER_DEBUG", None)
         p = subprocess.run(cmd + list(args), capture_output=True, text=True, cwd=ROOT,
                            env=full_env, input=stdin, timeout=120)

@@ -25,8 +25,8 @@ from tracker import __version__
 # module has ``register(subparsers)``; handlers are set with ``set_defaults(func=...)``,
 # receive the parsed args and return an exit code. The order is the order of --help:
 # everyday commands first.
-COMMAND_MODULES = ("progress", "certs", "study", "curriculum", "exchange", "backup", "desktop",
-                   "completion", "bench")
+COMMAND_MODULES = ("progress", "certs", "study", "curriculum", "exchange", "reviewer_key",
+                   "backup", "desktop", "completion", "bench")
 
 # The top-level subcommand names those modules register. Known without importing them, so
 # ``mlops-tracker FILE`` can tell a file from a command cheaply; a test checks it against the
@@ -34,7 +34,7 @@ COMMAND_MODULES = ("progress", "certs", "study", "curriculum", "exchange", "back
 COMMAND_NAMES = frozenset({
     "milestones", "tick", "status", "profile", "cert", "study", "curriculum", "backup",
     "backups", "restore-backup", "bench", "export", "review", "restore", "cohort", "report",
-    "import-review", "install-desktop", "completion",
+    "import-review", "reviewer-key", "install-desktop", "completion",
 })
 
 

@@ -157,9 +157,11 @@ def test_mentor_writes_a_review_and_the_learner_imports_it(cli, tmp_path):
     assert review["progress_digest"] == json.loads(f.read_text())["integrity"]["digest"]
     ok(cli("import-review", str(out)))
     ms = {m["id"]: m for m in ok(cli("milestones", "--json")).json()["milestones"]}
+    signature = ms[JUNIOR[0]]["review"].pop("signature")
     assert ms[JUNIOR[0]]["review"] == {"verdict": "verified", "comment": "Clean <b>work</b>",
                                        "reviewer": "Dr. Mentor",
                                        "reviewed_at": review["reviewed_at"]}
+    assert signature["state"] == "signed" and signature["verified"]
     assert ms[JUNIOR[1]]["review"]["verdict"] == "needs-work"
     assert ms[JUNIOR[2]]["review"] is None
     again = ok(cli("import-review", str(out)))

@@ -282,3 +282,33 @@ def test_keyboard_and_accessibility(page):
         assert w.focusPolicy() & Qt.FocusPolicy.TabFocus
     assert page.table.accessibleName() == "Certifications"
     assert page.title == "Certifications"
+
+
+def test_the_dialog_offers_every_badge_form_and_a_baked_png_imports_once(
+        qtbot, ctx, page, tmp_path, monkeypatch):
+    """Issue 12: .jwt/.jws/.png/.svg are not hidden behind "All files"; the same credential
+    imported again is recognised by its id and nothing is added."""
+    import struct
+    import zlib
+
+    text = json.dumps(OB3).encode()
+    itxt = b"openbadgecredential\x00\x00\x00\x00\x00" + text
+    chunk = struct.pack(">I", len(itxt)) + b"iTXt" + itxt + struct.pack(
+        ">I", zlib.crc32(b"iTXt" + itxt) & 0xFFFFFFFF)
+    iend = struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
+    png = tmp_path / "baked.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk + iend)
+    seen = {}
+
+    def fake_dialog(*args, **kwargs):
+        seen["filter"] = args[3]
+        return str(png), args[3].split(";;")[0]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(fake_dialog))
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(ctx.store.certifications()) == 1)
+    for pattern in ("*.json", "*.jsonld", "*.jwt", "*.jws", "*.png", "*.svg"):
+        assert pattern in seen["filter"].split(";;")[0]
+    page.import_badge(png)
+    qtbot.waitUntil(lambda: "already imported" in page.message.text())
+    assert len(ctx.store.certifications()) == 1
+    assert ctx.undo_stack.count() == 1

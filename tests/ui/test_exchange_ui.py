@@ -269,7 +269,10 @@ def test_import_review_stores_verdicts_and_the_skills_page_shows_them(
     assert ix.data(ReviewRole) == "verified"
     assert "verified" in ix.siblingAtColumn(STATE_COL).data()
     skills.open_item(a)
-    assert skills.review_verdict.text() == "Verified"
+    # an unsigned review (this one is) is never presented as verified (issue 12)
+    assert skills.review_verdict.text() == "Verified (not proven: see the signature)"
+    assert "Signature: unsigned" in skills.review_by.text()
+    assert "unsigned" in info.informativeText()
     assert skills.review_comment.text() == "<b>solid</b>"  # literally, as plain text
 
     # importing the same file again adds nothing

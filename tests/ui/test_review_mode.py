@@ -476,6 +476,11 @@ def test_exporting_the_review_discards_the_drafts(qtbot, reviewing, tmp_path, mo
     assert [(v.milestone, v.comment) for v in review.document.verdicts] == [(shown[0], "good")]
     assert rw.drafts == {} and rw.panel.comment_edit.toPlainText() == ""
     assert "1 comment without a verdict discarded" in rw.statusBar().currentMessage()
+    # signed with the mentor's key, made in the viewing app's data folder (issue 12)
+    assert review.signature.state == "signed"
+    assert f"signed with key {review.signature.fingerprint}" in rw.statusBar().currentMessage()
+    key = rw.file_store.folder / "reviewer-ed25519.pem"
+    assert key.is_file() and key.stat().st_mode & 0o077 == 0
     assert rw.unsaved() == (0, 0)
     rw.close()
     assert not rw.isVisible() and rw.discard_box is None

@@ -109,4 +109,12 @@ def test_the_reads_of_the_file_store_answer_from_the_file(file_store, store):
             args = ["curriculum_id"]
         elif name in ("done_days", "study_minutes_by_day"):
             args = ["2000-01-01"]
+        elif name == "cert_verification":
+            args = [file_store.certifications()[0]]
+        elif name == "review_signature":
+            from tracker.db.types import Review
+
+            args = [Review("m", "verified", "", "Grace", "2024-01-01T00:00:00Z")]
         getattr(file_store, name)(*args, **kwargs)  # never raises
+    # the file's own flags are the learner's claims: never shown as checked here
+    assert file_store.cert_verification(file_store.certifications()[0]) == ("unsigned", "")

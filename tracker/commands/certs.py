@@ -26,14 +26,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--json", action="store_true", help="one JSON document on stdout")
     ls.set_defaults(func=cmd_list)
     im = csub.add_parser(
-        "import", help="import an Open Badges 2.0/3.0 JSON file",
-        description="Import a certification from an Open Badges file: an Open Badges 2.0 "
-                    "assertion (with the badge class and issuer embedded) or an Open Badges "
-                    "3.0 / Verifiable Credential JSON document. Baked PNG/SVG badges and "
-                    "JWT-encoded credentials are not read. It is stored as unverified: "
-                    "signatures are not checked offline.")
+        "import", help="import an Open Badge (2.0 assertion or 3.0 credential)",
+        description="Import an Open Badge: JSON (.json, .jsonld; UTF-8 or UTF-16), a compact "
+                    "JWS or VC-JWT (.jwt, .jws), a baked PNG or SVG, or a presentation "
+                    "wrapping one credential. The same credential (same id) is imported "
+                    "once. Signatures are checked offline where the key is in the file "
+                    "(did:key, an embedded JWK); nothing is fetched from the network.")
     im.add_argument("file", metavar="FILE",
-                    help="an Open Badges 2.0 assertion or 3.0 credential, as JSON (at most 2 MB)")
+                    help="the badge file (at most 2 MB)")
     im.set_defaults(func=cmd_import)
     rm = csub.add_parser("delete", help="delete a certification by id")
     rm.add_argument("id", type=int, metavar="ID", help="the id shown by cert list")
@@ -59,10 +59,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     today = date.today().isoformat()
     with open_store(args) as store:
         certs = store.certifications()
+        checks = {c.id: store.cert_verification(c) for c in certs}
     rows = [{"id": c.id, "name": c.name, "issuer": c.issuer, "earned": c.earned,
              "expires": c.expires, "credential_id": c.credential_id, "url": c.url,
              "status": cert_status(c.expires, today), "source": c.source,
-             "verified": c.verified} for c in certs]
+             "verified": c.verified, "verification": checks[c.id][0],
+             "issuer_key": checks[c.id][1] or None,
+             # revocation lists need the network
+             "revocation": "not checked" if c.raw and '"credentialStatus"' in c.raw
+             else None} for c in certs]
     if args.json:
         print_json({"certifications": rows})
         return 0
@@ -74,16 +79,23 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from tracker.exchange.openbadges import load_badge
+    from tracker.exchange.openbadges import already_imported, load_badge
 
     badge = load_badge(args.file)
     with open_store(args) as store:
+        same = already_imported(store.certifications(), badge)
+        if same is not None:
+            print(f"already imported as certification {same.id}: {same.name} "
+                  f"(same credential id {badge.credential_id}); nothing added")
+            return 0
         catalog = {c.name.casefold(): c.id for c in store.curriculum().certifications}
         from dataclasses import replace
 
         c = store.add_certification(replace(badge, catalog_id=catalog.get(badge.name.casefold())))
+    from tracker.exchange.credential_verify import describe
+
     print(f"imported certification {c.id}: {c.name} ({c.issuer}), earned {c.earned}; "
-          "stored as unverified")
+          f"signature: {describe(badge.verification, badge.key_id)}")
     return 0
 
 

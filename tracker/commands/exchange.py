@@ -136,9 +136,17 @@ def _write_review(args: argparse.Namespace, reading, out: Path) -> int:
         raise InputError("--reviewer NAME is required to write a review file")
     verdicts = [parse_verdict_arg(v) for v in args.verdict]
     doc = build_review_document(reading, verdicts, args.reviewer)
+    from tracker import paths
+    from tracker.exchange.signing import fingerprint, key_path, load_or_create_key, sign_document
+
+    folder = paths.data_dir(args.data_dir)
+    new_key = not key_path(folder).exists()
+    doc = sign_document(doc, load_or_create_key(folder))
     write_document(out, doc)
     print(f"wrote {_plural(len(doc['verdicts']), 'verdict')} for "
           f"{reading.learner_name or '(no name)'} to {out}")
+    print(("made your signing key; " if new_key else "")
+          + f"signed with key {fingerprint(doc['signature']['public_key'])}")
     if reading.integrity != "ok":
         print("note: the progress file was modified after it was exported")
     return 0
@@ -313,9 +321,11 @@ def cmd_import_review(args: argparse.Namespace) -> int:
             raise InputError(f"{plan.other_export}; nothing was imported. If it is yours "
                              "(exported on another computer or by an earlier version), "
                              "import it with --any-export")
-        added = store.add_reviews(plan.fresh) if plan.fresh else 0
+        added = len(store.import_reviews(plan.fresh, plan.signature, plan.public_key)
+                    ) if plan.fresh else 0
     print(f"imported {_plural(added, 'verdict')} from {reading.reviewer}"
           + (f" ({plan.known - added} already imported)" if plan.known > added else ""))
+    print(f"signature: {plan.signature_text()}")
     if plan.other_export:
         print(f"note: {plan.other_export}; imported because of --any-export")
     if reading.integrity != "ok":

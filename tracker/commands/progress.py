@@ -46,7 +46,8 @@ def cmd_milestones(args: argparse.Namespace) -> int:
         if args.level is not None and args.level not in cur.level_by_id:
             raise InputError(f"unknown level {args.level!r} "
                              f"(one of: {', '.join(lv.id for lv in cur.levels)})")
-        reviews = {k: r.to_dict() for k, r in store.reviews().items()}
+        reviews = {k: {**r.to_dict(), "signature": _signature(store, r)}
+                   for k, r in store.reviews().items()}
         doc = milestones_document(cur, store.states(), reviews)
     rows = [m for m in doc["milestones"]
             if (args.level is None or m["level"] == args.level)
@@ -60,6 +61,16 @@ def cmd_milestones(args: argparse.Namespace) -> int:
         print(f"{marks[m['state']]} {core} {m['level']:<9} {m['id']:<44} {m['title']}")
     print(f"\n{len(rows)} milestones; * = core; [x] done, [~] learning, [ ] todo")
     return 0
+
+
+def _signature(store, review) -> dict[str, object]:
+    """A verdict's signature for --json: only "signed" is verified; "key" is the signer's
+    fingerprint when the signature matched."""
+    from tracker.exchange.signing import fingerprint
+
+    state, key = store.review_signature(review)
+    return {"state": state, "verified": state == "signed",
+            "key": fingerprint(key) if key else None}
 
 
 def cmd_tick(args: argparse.Namespace) -> int:

@@ -213,6 +213,13 @@ class Reader:
             row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
 
+    def meta_with_prefix(self, prefix: str) -> dict[str, str]:
+        """Every meta row whose key starts with ``prefix`` (the prefix removed)."""
+        with self.read() as con:
+            rows = con.execute("SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?",
+                               (len(prefix), prefix)).fetchall()
+        return {k[len(prefix):]: v for k, v in rows}
+
     def curriculum(self) -> Curriculum:
         with self.read() as con:
             meta = dict(con.execute("SELECT key, value FROM meta WHERE key LIKE 'curriculum_%'"))

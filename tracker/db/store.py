@@ -314,6 +314,20 @@ class Store:
                      "certifications")
         return self._w().add_certification(c)
 
+    def cert_verification(self, cert: Certification) -> tuple[str, str]:
+        """(verification state, issuer key id) of a certification: as checked when it was
+        imported; for one entered by hand, or imported before signatures were checked,
+        "unsigned" or (it carries a proof) "unverifiable-offline"."""
+        from tracker.db.writer import CERT_VERIFICATION_PREFIX
+
+        value = self._read.meta(f"{CERT_VERIFICATION_PREFIX}{cert.id}")
+        if value:
+            state, _, key = value.partition(" ")
+            return state, key
+        if cert.raw and ('"proof":' in cert.raw or '"signature":' in cert.raw):
+            return "unverifiable-offline", ""
+        return "unsigned", ""
+
     def update_certification(self, cert_id: int, c: CertificationInput) -> Certification:
         """Replace a certification's fields; returns the previous version (for undo)."""
         return self._w().update_certification(cert_id, self.validate_certification(c))
@@ -372,12 +386,47 @@ class Store:
         """Store imported verdicts in one transaction; returns how many were added."""
         return len(self.import_reviews(reviews))
 
-    def import_reviews(self, reviews: Iterable[Review]) -> list[int]:
-        """Like add_reviews, returning the new rows' ids (so an import can be undone)."""
+    def import_reviews(self, reviews: Iterable[Review], signature: str = "",
+                       public_key: str = "") -> list[int]:
+        """Like add_reviews, returning the new rows' ids (so an import can be undone).
+        ``signature`` (a state of :mod:`tracker.exchange.signing`) and the signer's
+        ``public_key`` are remembered for these verdicts in the same transaction; a
+        ``signed`` review's key becomes the one known for its reviewer (trust on first
+        use; a known reviewer's key is never replaced by an import)."""
         items = list(reviews)
         for r in items:
             _check_review(r)
-        return self._w().add_reviews(items) if items else []
+        if not items:
+            return []
+        meta: dict[str, str] = {}
+        if signature:
+            if signature not in REVIEW_SIGNATURE_STATES:
+                raise InputError(f"unknown signature state {signature[:20]!r}")
+            for r in items:
+                meta[review_signature_key(r)] = f"{signature} {public_key}".strip()
+            name = reviewer_key_name(items[0].reviewer)
+            if signature == "signed" and public_key and name not in self.reviewer_keys():
+                meta[REVIEWER_KEY_PREFIX + name] = public_key
+        return self._w().add_reviews(items, meta)
+
+    def reviewer_keys(self) -> dict[str, str]:
+        """Reviewer name (casefolded) -> the base64 Ed25519 key trusted for it."""
+        return self._read.meta_with_prefix(REVIEWER_KEY_PREFIX)
+
+    def trust_reviewer_key(self, name: str, public_key: str) -> str | None:
+        """Trust ``public_key`` for reviewer ``name`` (a key the mentor published);
+        returns the key it replaces, if another one was known."""
+        name = reviewer_key_name(v.check_name(name, "reviewer name"))
+        before = self.reviewer_keys().get(name)
+        self._w().set_meta({REVIEWER_KEY_PREFIX + name: public_key})
+        return before if before != public_key else None
+
+    def review_signature(self, review: Review) -> tuple[str, str]:
+        """(signature state, signer's public key) remembered for an imported verdict;
+        ("unsigned", "") for verdicts imported before signatures existed."""
+        value = self._read.meta(review_signature_key(review)) or "unsigned"
+        state, _, key = value.partition(" ")
+        return state, key
 
     def record_export(self, digest: str, exported_at: str) -> None:
         """Remember that this learner exported the progress file with ``digest``: a mentor's
@@ -456,3 +505,23 @@ def _check_review(r: Review) -> None:
 
 
 __all__ = ["Store", "CurriculumError", "iso", "parse_iso", "utc_now"]
+
+
+# Signatures of imported reviews live in the meta table (no schema change): the key a
+# reviewer's name is trusted with, and the state each imported review was found in.
+REVIEWER_KEY_PREFIX = "reviewer_key:"
+REVIEW_SIGNATURE_PREFIX = "review_signature:"
+REVIEW_SIGNATURE_STATES = ("signed", "other-key", "invalid", "unsigned")
+
+
+def reviewer_key_name(reviewer: str) -> str:
+    """The name a reviewer's key is remembered under: spaces collapsed, case folded."""
+    return " ".join(reviewer.split()).casefold()
+
+
+def review_signature_key(r: Review) -> str:
+    """One review file's verdicts share reviewer, time and reviewed export."""
+    import hashlib
+
+    ident = "\x1f".join((reviewer_key_name(r.reviewer), r.reviewed_at, r.progress_digest))
+    return REVIEW_SIGNATURE_PREFIX + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:40]

@@ -65,6 +65,10 @@ class CertificationInput:
     source: str = "manual"
     verified: bool = False
     raw: str | None = None
+    # An imported credential's signature check (tracker.exchange.credential_verify):
+    # its state and the issuer's key id, kept beside the row when it is added.
+    verification: str = ""
+    key_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

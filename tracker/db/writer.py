@@ -48,6 +48,7 @@ from tracker.db.types import (
     SyncReport,
 )
 
+CERT_VERIFICATION_PREFIX = "cert_verification:"
 CERT_FIELDS = ("name", "issuer", "earned", "expires", "credential_id", "url", "catalog_id",
                "source", "verified", "raw")
 
@@ -226,6 +227,9 @@ class Writer:
                                    **{k: getattr(c, k) for k in CERT_FIELDS})
             s.add(row)
             s.flush()
+            if c.verification:
+                self._set_meta(s, f"{CERT_VERIFICATION_PREFIX}{row.id}",
+                               f"{c.verification} {c.key_id}".strip())
             return cert_of(row)
 
     def update_certification(self, cert_id: int, c: CertificationInput) -> Certification:
@@ -319,9 +323,12 @@ class Writer:
         with self.tx() as s:
             self._set_meta(s, export_key(digest), exported_at)
 
-    def add_reviews(self, items: list[Review]) -> list[int]:
+    def add_reviews(self, items: list[Review],
+                    meta: dict[str, str] | None = None) -> list[int]:
         now = self.now()
         with self.tx() as s:
+            for key, value in (meta or {}).items():
+                self._set_meta(s, key, value)
             rows = [ReviewRow(milestone_id=r.milestone, verdict=r.verdict, comment=r.comment,
                               reviewer=r.reviewer, reviewed_at=r.reviewed_at,
                               imported_at=now, progress_digest=r.progress_digest)
@@ -329,6 +336,11 @@ class Writer:
             s.add_all(rows)
             s.flush()
             return [r.id for r in rows]
+
+    def set_meta(self, items: dict[str, str]) -> None:
+        with self.tx() as s:
+            for key, value in items.items():
+                self._set_meta(s, key, value)
 
     def remove_reviews(self, ids: list[int]) -> None:
         with self.tx() as s:

@@ -13,6 +13,10 @@ from typing import Any
 
 ALGORITHM = "sha256"
 INTEGRITY_KEY = "integrity"
+SIGNATURE_KEY = "signature"
+# Neither is covered by the digest: the signature is made over the digest (DESIGN.md,
+# "Signatures"), so it is added after it.
+_OUTSIDE = frozenset({INTEGRITY_KEY, SIGNATURE_KEY})
 
 
 def canonical_json(data: Any) -> str:
@@ -41,7 +45,7 @@ def canonical_pieces(document: Mapping[str, Any], *,
     A canonical object is ``{`` + these pieces joined by ``,`` + ``}``."""
     parts = canonical_parts or {}
     pieces = []
-    for key in sorted(k for k in document if k != INTEGRITY_KEY):
+    for key in sorted(k for k in document if k not in _OUTSIDE):
         part = parts.get(key)
         pieces.append((key, canonical_json(key) + ":"
                        + (canonical_json(document[key]) if part is None else part)))
@@ -66,12 +70,12 @@ def document_digest(document: Mapping[str, Any], *,
     ``{`` + sorted ``"key":value`` pairs joined by ``,`` + ``}``.
     """
     if not canonical_parts:
-        body = {k: v for k, v in document.items() if k != INTEGRITY_KEY}
+        body = {k: v for k, v in document.items() if k not in _OUTSIDE}
         return sha256_text(canonical_json(body))
     return sha256_text(canonical_document(document, canonical_parts=canonical_parts))
 
 
 def with_integrity(document: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``document`` with a fresh ``integrity`` member (always the last key)."""
-    body = {k: v for k, v in document.items() if k != INTEGRITY_KEY}
+    body = {k: v for k, v in document.items() if k not in _OUTSIDE}
     return {**body, INTEGRITY_KEY: {"algorithm": ALGORITHM, "digest": document_digest(body)}}

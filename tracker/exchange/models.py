@@ -274,6 +274,14 @@ class VerdictItem(_Model):
     comment: Text = ""
 
 
+class Signature(_Model):
+    """An Ed25519 signature over the UTF-8 bytes of the integrity digest (DESIGN.md)."""
+
+    algorithm: Literal["ed25519"]
+    public_key: Annotated[str, Field(pattern=r"^[A-Za-z0-9+/]{43}=$")]
+    value: Annotated[str, Field(pattern=r"^[A-Za-z0-9+/]{86}==$")]
+
+
 class ReviewFile(_Model):
     """``*.mlops-review.json``: a mentor's verdicts on one progress file."""
 
@@ -285,6 +293,7 @@ class ReviewFile(_Model):
     progress_digest: Hex64
     verdicts: Annotated[list[VerdictItem], Field(max_length=MAX_ITEMS)]
     integrity: Integrity
+    signature: Signature | None = None
 
     @model_validator(mode="after")
     def _no_duplicates(self) -> "ReviewFile":

@@ -33,6 +33,7 @@ from tracker.exchange.models import (
 )
 from tracker.exchange.progress import ProgressReading, iso_now
 from tracker.exchange.safe_json import LoadError
+from tracker.exchange.signing import UNSIGNED, SignatureCheck, check_signature, describe, trust
 
 SUFFIX = ".mlops-review.json"
 # How far ahead of this computer's clock a review's time may be (two clocks never agree
@@ -49,6 +50,7 @@ class ReviewReading:
     raw: dict[str, Any] = field(repr=False)
     digest: str = ""
     integrity: str = "ok"
+    signature: SignatureCheck = SignatureCheck(UNSIGNED)
 
     @property
     def reviewer(self) -> str:
@@ -80,6 +82,16 @@ class ImportPlan:
     unknown: list[str]        # milestone ids the curriculum does not know (skipped)
     other_export: str = ""
     exported_at: str = ""     # when the reviewed file was exported, if it was ours
+    signature: str = UNSIGNED  # signed | other-key | invalid | unsigned (see signing.py)
+
+    @property
+    def public_key(self) -> str:
+        return self.reading.signature.public_key
+
+    def signature_text(self) -> str:
+        """One plain line: who signed with which key, or why it is not verified."""
+        return describe(self.signature, self.reading.reviewer,
+                        self.reading.signature.fingerprint)
 
 
 def plan_import(store: Any, reading: ReviewReading, *, now: datetime | None = None
@@ -112,7 +124,9 @@ def plan_import(store: Any, reading: ReviewReading, *, now: datetime | None = No
     existing = store.reviews()
     fresh = [r for r in known if not (
         r.milestone in existing and existing[r.milestone].to_dict() == r.to_dict())]
-    return ImportPlan(reading, fresh, len(known), unknown, other, exported_at)
+    state = trust(reading.signature, reading.reviewer, store.reviewer_keys()) \
+        if hasattr(store, "reviewer_keys") else reading.signature.state
+    return ImportPlan(reading, fresh, len(known), unknown, other, exported_at, state)
 
 
 def read_review_bytes(data: bytes | str, source: str = "review file") -> ReviewReading:
@@ -124,7 +138,8 @@ def read_review_bytes(data: bytes | str, source: str = "review file") -> ReviewR
         raise LoadError(validation_message(exc, source)) from None
     digest = document_digest(value)
     return ReviewReading(source, doc, value, digest,
-                         "ok" if digest == doc.integrity.digest else "modified")
+                         "ok" if digest == doc.integrity.digest else "modified",
+                         check_signature(value))
 
 
 def read_review_file(path: str | Path) -> ReviewReading:

@@ -443,7 +443,7 @@ class ExchangeActions(QObject):
         store = self.ctx.store
 
         def work() -> list[int]:
-            return store.import_reviews(plan.fresh)
+            return store.import_reviews(plan.fresh, plan.signature, plan.public_key)
 
         def done(ids: list[int]) -> None:
             reading, fresh, known, unknown = plan.reading, plan.fresh, plan.known, plan.unknown
@@ -456,8 +456,12 @@ class ExchangeActions(QObject):
 
                 self.ctx.undo_stack.push(ImportReviews(
                     self.ctx, fresh, ids, f"Import {plural(added, 'mentor verdict')}"))
+            if plan.signature == "signed":
+                text += f"; {plan.signature_text()}"
             self.ctx.notify(Kinds.REVIEWS, message=text)
             notes = []
+            if plan.signature != "signed":  # said first: these verdicts are not proven
+                notes.append(f"Signature: {plan.signature_text()}.")
             if plan.other_export:
                 notes.append("The review is not for a progress file exported from this app.")
             if reading.integrity != "ok":

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from tracker.db.errors import TrackerError
 from tracker.db.types import Certification
-from tracker.exchange.openbadges import load_badge
+from tracker.exchange.openbadges import BADGE_FILE_FILTER, already_imported, load_badge
 from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
 from tracker.ui.dialogs.certification import CertificationDialog
@@ -291,7 +291,7 @@ class CertificationsPage(Page):
     def choose_badge(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
             self, "Import Open Badge", str(Path.home()),
-            "Open Badges (*.json);;All files (*)")
+            f"{BADGE_FILE_FILTER};;All files (*)")
         if path:
             self.import_badge(path)
 
@@ -307,11 +307,19 @@ class CertificationsPage(Page):
         if not shiboken6.isValid(self):
             return
         self.import_button.setEnabled(True)
+        same = already_imported(self.ctx.store.certifications(), cert)
+        if same is not None:
+            self._select_ids({same.id}, same.id)
+            self._show_message(f"“{same.name}” is already imported (same credential id); "
+                               "nothing was added.")
+            return
         op = AddCertification(self.ctx, cert)
         if perform(self.ctx, op) and op.added is not None:
             self._select_ids({op.added.id}, op.added.id)
-            self._show_message(f"Imported “{op.added.name}” (unverified: badge signatures "
-                               "are not checked offline).")
+            from tracker.exchange.credential_verify import describe
+
+            self._show_message(f"Imported “{op.added.name}”; signature: "
+                               f"{describe(cert.verification or 'unsigned', cert.key_id)}.")
         else:
             self._show_message("The badge could not be added; see the error message.",
                                error=True)
@@ -323,6 +331,7 @@ class CertificationsPage(Page):
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if not isinstance(exc, TrackerError):
             text = f"unexpected problem: {text}"
+        text = text.removeprefix(f"{path.name}: ")  # the message names the file already
         self._show_message(f"Could not import {path.name}: {text}", error=True)
 
     def _show_message(self, text: str, *, error: bool = False) -> None:

@@ -728,12 +728,31 @@ class SkillsPage(Page):
         if review is None:
             return
         self.review_icon.setPixmap(review_icon(review.verdict).pixmap(16, 16))
-        self.review_verdict.setText(VERDICT_LABELS.get(review.verdict, review.verdict))
+        state, key = self._review_signature(review)
+        label = VERDICT_LABELS.get(review.verdict, review.verdict)
+        if state != "signed" and review.verdict == "verified":
+            label += " (not proven: see the signature)"  # never shown as verified
+        self.review_verdict.setText(label)
         self.review_comment.setText(review.comment)
         self.review_comment.setVisible(bool(review.comment))
         by = f"by {review.reviewer}" if review.reviewer else ""
         when = review.reviewed_at[:10] if review.reviewed_at else ""
-        self.review_by.setText(" on ".join(x for x in (by, when) if x))
+        from tracker.exchange.signing import describe, fingerprint
+
+        signature = describe(state, review.reviewer, fingerprint(key) if key else "")
+        self.review_by.setText(" on ".join(x for x in (by, when) if x)
+                               + f"\nSignature: {signature}")
+
+    def _review_signature(self, review: Review) -> tuple[str, str]:
+        """(state, public key) of an imported verdict; a mentor's own review mode (a file
+        store) has no signature records: its verdicts are the mentor's own, unsigned yet."""
+        lookup = getattr(self.ctx.store, "review_signature", None)
+        if lookup is None:
+            return "unsigned", ""
+        try:
+            return lookup(review)
+        except Exception:  # a read error here must not hide the verdict itself
+            return "unsigned", ""
 
     def _show_note(self, mid: str) -> None:
         stored = self._notes.get(mid, "")

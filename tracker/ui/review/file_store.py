@@ -183,6 +183,19 @@ class FileStore:
         out.update(self._verdicts)
         return out
 
+    def review_signature(self, review: Review) -> tuple[str, str]:
+        """A progress file carries no signatures of the verdicts in it: never verified."""
+        return "unsigned", ""
+
+    def reviewer_keys(self) -> dict[str, str]:
+        return {}
+
+    def cert_verification(self, cert: Certification) -> tuple[str, str]:
+        """The file's own "verified" flag is the learner's claim, not a check made here."""
+        if cert.raw and ('"proof":' in cert.raw or '"signature":' in cert.raw):
+            return "unverifiable-offline", ""
+        return "unsigned", ""
+
     def now(self) -> str:
         """The export instant: review mode shows the learner as they were then."""
         return self.reading.exported_at
@@ -244,6 +257,7 @@ class FileStore:
     add_reviews = _refused("add_reviews")
     import_reviews = _refused("import_reviews")
     remove_reviews = _refused("remove_reviews")
+    trust_reviewer_key = _refused("trust_reviewer_key")
     record_export = _refused("record_export")
     replace_all = _refused("replace_all")
 

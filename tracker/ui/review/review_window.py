@@ -945,14 +945,26 @@ class ReviewWindow(MainWindow):
             self._load_comment()
             self.statusBar().showMessage(
                 f"Review file with {plural(len(doc['verdicts']), 'verdict')} saved to "
-                f"{written}" + (f"; {plural(len(dropped), 'comment')} without a verdict "
-                                "discarded" if dropped else ""), 10000)
+                f"{written}" + (f", signed with key {signed_with[0]}" if signed_with else "")
+                + (f"; {plural(len(dropped), 'comment')} without a verdict "
+                   "discarded" if dropped else ""), 10000)
             self.finished.emit("export-review")
             if then is not None:
                 then()
 
-        self.ctx.run_in_worker(lambda: write_document(out, doc), done,
-                               self._fail("export-review"))
+        folder = self.file_store.folder
+        signed_with: list[str] = []
+
+        def work() -> Path:
+            # Signed with the mentor's key, made in the data folder on the first review
+            # (DESIGN.md, "Signatures"); the learner's app shows who signed with which key.
+            from tracker.exchange.signing import fingerprint, load_or_create_key, sign_document
+
+            signed = sign_document(doc, load_or_create_key(folder))
+            signed_with.append(fingerprint(signed["signature"]["public_key"]))
+            return write_document(out, signed)
+
+        self.ctx.run_in_worker(work, done, self._fail("export-review"))
 
     def export_report(self, path: str | None = None, chosen_filter: str = HTML_FILTER) -> None:
         if path is None:
