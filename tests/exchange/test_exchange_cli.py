@@ -350,7 +350,7 @@ BAD = {
                                                if x != "learner"}).encode(),
     "huge": lambda d, k: json.dumps(d).encode() + b" " * (21 * 1024 * 1024),
     "deep-nesting": lambda d, k: b"[" * 100_000 + b"]" * 100_000,
-    "newer-version": lambda d, k: json.dumps(_set(d, ("format_version",), 2)).encode(),
+    "newer-version": lambda d, k: json.dumps(_set(d, ("format_version",), 3)).encode(),
     "another-format": lambda d, k: json.dumps(_set(d, ("format",), "other/thing")).encode(),
     "swapped-format": lambda d, k: json.dumps(_set(
         d, ("format",), "mlops-tracker/review" if k == "progress"
