@@ -317,3 +317,23 @@ def pace(cur: Curriculum, history: Iterable[StateChange], now: datetime,
         remaining = level_readiness(cur, states, target_level, stack).remaining_weight
     eta = None if per_week <= 0 else remaining / per_week
     return Pace(per_week, remaining, eta)
+
+
+
+def stack_options(cur: Curriculum) -> dict[str, list[tuple[str, str]]]:
+    """For each stack key (``cloud``, ``serving``...), what a learner can pick, as (value,
+    option title) from the key's first choice: the option ids' first parts when they
+    differ (``aws``, ``azure``, ``gcp``), else the first word of each option's own slug."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for ch in cur.choices:
+        key = stack_key(ch)
+        if key in out:
+            continue
+        firsts = [o.split(".", 1)[0] for o in ch.options]
+        if len(set(firsts)) != len(firsts):
+            firsts = [o.split(".", 1)[-1].split("-")[0] for o in ch.options]
+        if len(set(firsts)) != len(firsts):
+            firsts = list(ch.options)
+        out[key] = [(v, cur.milestone_by_id[o].title if o in cur.milestone_by_id else o)
+                    for v, o in zip(firsts, ch.options, strict=True)]
+    return out

@@ -51,6 +51,50 @@ def milestones_document(cur: Curriculum, states: Mapping[str, str],
     return {"milestones": [row(m) for m in cur.milestones]}
 
 
+def gap_title(cur: Curriculum, unit: Any) -> str:
+    """A gap as a learner reads it: a choice names its options ("one of") or the option
+    their stack picks; an elective says so. Plain text (shown with Qt.PlainText)."""
+    if getattr(unit, "options", ()):
+        chosen = [cur.milestone_by_id[o].title for o in unit.suggested
+                  if o in cur.milestone_by_id]
+        if len(chosen) == 1 and len(unit.options) > 1:
+            return f"{unit.title}: {chosen[0]}"
+        return f"{unit.title} (one of {len(unit.options)})"
+    return unit.title
+
+
+def gap_tags(cur: Curriculum, unit: Any) -> str:
+    """"Core · " / "Elective · " / "One of 3 · " then the level title."""
+    tags = []
+    if unit.core:
+        tags.append("Core")
+    if getattr(unit, "elective", False):
+        tags.append("Elective")
+    if getattr(unit, "options", ()):
+        tags.append(f"One of {len(unit.options)}")
+    tags.append(cur.level_by_id[unit.level].title)
+    return " · ".join(tags)
+
+
+def gap_milestone(unit: Any) -> str:
+    """The milestone a gap opens: itself, or the first option the learner's stack picks."""
+    options = getattr(unit, "suggested", ()) or getattr(unit, "options", ())
+    return options[0] if options else unit.id
+
+
+def gap_tooltip(cur: Curriculum, unit: Any) -> str:
+    lines = [unit.title]
+    if getattr(unit, "options", ()):
+        lines.append("Any one of these counts:")
+        lines += [f"  - {cur.milestone_by_id[o].title}" for o in unit.options
+                  if o in cur.milestone_by_id]
+    if unit.requires:
+        lines.append("Needs first: " + ", ".join(
+            cur.milestone_by_id[r].title if r in cur.milestone_by_id else r
+            for r in unit.requires))
+    return "\n".join(lines)
+
+
 def bar(percent: float, width: int = 20) -> str:
     filled = int(round(max(0.0, min(100.0, percent)) / 100 * width))
     return "[" + "#" * filled + "-" * (width - filled) + "]"
