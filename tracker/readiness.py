@@ -322,8 +322,10 @@ def pace(cur: Curriculum, history: Iterable[StateChange], now: datetime,
 
 def stack_options(cur: Curriculum) -> dict[str, list[tuple[str, str]]]:
     """For each stack key (``cloud``, ``serving``...), what a learner can pick, as (value,
-    option title) from the key's first choice: the option ids' first parts when they
-    differ (``aws``, ``azure``, ``gcp``), else the first word of each option's own slug."""
+    label), from the key's first choice. The value is the option ids' first part when
+    those differ (``aws``, ``azure``, ``gcp``), else the first word of each option's own
+    slug; the label is the options' skill title when those differ ("Microsoft Azure"),
+    else the option's title."""
     out: dict[str, list[tuple[str, str]]] = {}
     for ch in cur.choices:
         key = stack_key(ch)
@@ -334,6 +336,10 @@ def stack_options(cur: Curriculum) -> dict[str, list[tuple[str, str]]]:
             firsts = [o.split(".", 1)[-1].split("-")[0] for o in ch.options]
         if len(set(firsts)) != len(firsts):
             firsts = list(ch.options)
-        out[key] = [(v, cur.milestone_by_id[o].title if o in cur.milestone_by_id else o)
-                    for v, o in zip(firsts, ch.options, strict=True)]
+        ms = [cur.milestone_by_id.get(o) for o in ch.options]
+        skills = [cur.skill_by_id[m.skill].title if m and m.skill in cur.skill_by_id else ""
+                  for m in ms]
+        distinct = all(skills) and len(set(skills)) == len(skills)
+        out[key] = [(v, sk if distinct else (m.title if m else o))
+                    for v, sk, m, o in zip(firsts, skills, ms, ch.options, strict=True)]
     return out

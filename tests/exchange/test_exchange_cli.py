@@ -356,8 +356,10 @@ BAD = {
         d, ("format",), "mlops-tracker/review" if k == "progress"
         else "mlops-tracker/progress")).encode(),
     "duplicate-milestones": lambda d, k: json.dumps(_dup_list(d, k)).encode(),
-    "duplicate-keys": lambda d, k: json.dumps(d).replace(
-        '"format_version": 1', '"format_version": 1, "format_version": 1').encode(),
+    "duplicate-keys": lambda d, k: json.dumps(d).replace(  # progress files are version 2
+        f'"format_version": {d["format_version"]}',  # with a format-2 pack, reviews 1
+        f'"format_version": {d["format_version"]}, "format_version": {d["format_version"]}'
+    ).encode(),
     "nonsense-date": lambda d, k: json.dumps(_set(
         d, ("exported_at",) if k == "progress" else ("reviewed_at",),
         "2024-13-45T99:99:99Z")).encode(),

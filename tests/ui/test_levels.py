@@ -55,7 +55,9 @@ def test_ticking_updates_percent_reasons_and_gaps(page, store):
     # a "one of" gap opens its first option
     assert card.gap_ids() == [gap_milestone(m) for m in r.gaps[:GAPS_SHOWN]]
     assert card.more.text() == f"and {len(r.gaps) - GAPS_SHOWN} more"
-    assert card.gaps_title.text() == f"Gaps in order ({len(r.gaps)})"
+    electives = sum(1 for g in r.gaps if g.elective)
+    assert card.gaps_title.text() == (f"Gaps in order ({len(r.gaps) - electives} required, "
+                                      f"then {electives} electives)")
     desc = card.breakdown.accessibleDescription()
     for a in rd.breakdown(cur, store.states(), "junior"):
         assert f"{a.area.title} {fmt_percent(a.percent)}" in desc
@@ -71,8 +73,9 @@ def test_ticking_updates_percent_reasons_and_gaps(page, store):
     left = rd.level_readiness(cur, store.states(), "junior").gaps
     assert left and all(g.elective for g in left)
     assert card.gap_ids() == [g.id for g in left][:GAPS_SHOWN]
-    assert all(b.full_text().endswith("(elective)") for b, _ in card.gap_rows
+    assert all(b.full_text().startswith("Elective: ") for b, _ in card.gap_rows
                if not b.isHidden())
+    assert card.gaps_title.text() == f"Gaps in order (0 required, then {len(left)} electives)"
     assert "current level" in card.tags.text()
     page.ctx.undo_stack.undo()
     assert card.status.text() == "Not ready yet"

@@ -173,7 +173,8 @@ class DashboardPage(Page):
         self.level_bars = LevelBars()
         self.levels_card.body.addWidget(self.level_bars)
         self.levels_note = label("The tick on each bar marks the level's threshold; a level is "
-                                 "ready at its threshold with every core milestone done.",
+                                 "ready at its threshold, with its own milestones at their "
+                                 "threshold too and every core milestone done.",
                                  role="muted", wrap=True)
         self.levels_card.body.addWidget(self.levels_note)
 

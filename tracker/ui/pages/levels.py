@@ -143,12 +143,20 @@ class LevelCard(Card):
             w.setText(("✓ " if ok else "✗ ") + text)
             c = theme.success(pal) if ok else theme.danger(pal)
             w.setStyleSheet(f"color: {c.name()};")
-        self.gaps_title.setText(f"Gaps in order ({len(r.gaps)})" if r.gaps else "Gaps")
+        electives = sum(1 for g in r.gaps if g.elective)
+        required = len(r.gaps) - electives
+        if not r.gaps:
+            self.gaps_title.setText("Gaps")
+        elif electives:
+            self.gaps_title.setText(f"Gaps in order ({required} required, then {electives} "
+                                    f"elective{'s' if electives != 1 else ''})")
+        else:
+            self.gaps_title.setText(f"Gaps in order ({len(r.gaps)})")
         for i, (b, mark) in enumerate(self.gap_rows):
             if i < len(r.gaps):
                 m = r.gaps[i]
                 extra = gap_tags(cur, m)
-                b.set_full_text(gap_title(cur, m) + ("  (elective)" if m.elective else ""),
+                b.set_full_text(("Elective: " if m.elective else "") + gap_title(cur, m),
                                 tooltip=f"{gap_tooltip(cur, m)}\n({extra})\n\nOpens it on "
                                         "the Skills page")
                 b.setProperty("milestone", gap_milestone(m))
