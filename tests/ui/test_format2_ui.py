@@ -63,3 +63,17 @@ def test_the_profile_dialog_sets_the_stack(qtbot, ctx, store):
     assert store.profile().stack_map == {"cloud": "gcp"}
     ctx.undo_stack.undo()
     assert store.profile().stack_map == {}
+
+
+def test_a_held_retired_certification_is_kept_and_marked(qtbot, ctx, store):
+    from tracker.db.types import CertificationInput
+    from tracker.ui.models.cert_table import STATUS_COL
+    from tracker.ui.pages.certifications import CertificationsPage
+
+    store.add_certification(CertificationInput(
+        name="AWS Certified Machine Learning - Specialty", issuer="Amazon Web Services",
+        earned="2024-05-01"))
+    page = CertificationsPage(ctx)
+    qtbot.addWidget(page)
+    text = page.model.index(0, STATUS_COL).data()
+    assert text.endswith("retired by the issuer on 2026-03-31")
