@@ -1,13 +1,18 @@
 """The readiness engine: (curriculum, progress) -> readiness, gaps, breakdown, pace.
 
-Pure functions over frozen dataclasses, exactly the rules of DESIGN.md:
+Pure functions over frozen dataclasses, exactly the rules of DESIGN.md (readiness v2):
 
-- the requirement set of level L is every active milestone whose level rank <= rank(L);
-- percent(L) = 100 * done weight in the set / weight of the set (``learning`` is not done);
-- ready(L) = percent(L) >= threshold(L) and every core milestone in the set is done;
+- units: every active, non-elective milestone that is not an option of a choice, with its
+  weight; every choice is one unit with its weight, done when ``pick`` of its options are;
+- C(L), the cumulative set: every unit whose level rank <= rank(L); O(L): L's own units;
+- percent(L) = 100 * done weight in C(L) / weight of C(L); own_percent(L) the same over
+  O(L) (``learning`` is not done);
+- ready(L) = O(L) is not empty and percent(L) >= threshold(L) and own_percent(L) >=
+  own_threshold(L) and every core unit in C(L) is done;
 - current level = the highest ready level with every lower level ready too;
-- gaps(L) = the set's not-done milestones: core first, then lower level, then heavier;
-- pace = done weight gained per week over the last 28 days; ETA = remaining / pace.
+- gaps(L) = C(L)'s not-done units: core first, then those whose prerequisites are done,
+  then lower level, then heavier; the not-done electives up to L after all of them;
+- pace = done unit weight gained per week over the last 28 days; ETA = remaining / pace.
 
 No Qt, no database; safe to call from any thread. The GUI, the CLI, reports and a mentor's
 review all go through these functions, so they all show the same numbers.
@@ -19,13 +24,38 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tracker.curriculum.model import Area, Curriculum, Level, Milestone
+from tracker.curriculum.model import Area, Choice, Curriculum, Level, Milestone
 
 DONE = "done"
 LEARNING = "learning"
 TODO = "todo"
 STATES = (TODO, LEARNING, DONE)
 PACE_WINDOW_DAYS = 28
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One requirement: a milestone, or a choice (``options`` set, done when ``pick`` of
+    them are done). Electives are units too, but never in a requirement set. Shaped like
+    a :class:`Milestone` (id, title, skill, level, weight, core, requires) so a gap list
+    can be shown the same way whatever it holds."""
+
+    id: str
+    title: str
+    skill: str
+    level: str
+    weight: int
+    core: bool
+    requires: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    pick: int = 1
+    elective: bool = False
+    suggested: tuple[str, ...] = ()  # for a choice: the options the learner's stack names
+    description: str = ""
+
+    @property
+    def is_choice(self) -> bool:
+        return bool(self.options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +67,18 @@ class LevelReadiness:
     total_weight: int
     core_done: int
     core_total: int
-    gaps: tuple[Milestone, ...]
+    gaps: tuple[Unit, ...]
+    own_percent: float = 0.0
+    own_done_weight: int = 0
+    own_total_weight: int = 0
 
     @property
     def remaining_weight(self) -> int:
         return self.total_weight - self.done_weight
+
+    @property
+    def own_empty(self) -> bool:
+        return self.own_total_weight == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,39 +114,137 @@ def is_done(states: Mapping[str, str], milestone_id: str) -> bool:
     return states.get(milestone_id) == DONE
 
 
-def requirement_set(cur: Curriculum, level_id: str) -> list[Milestone]:
+def stack_matches(value: str, option: Milestone | str) -> bool:
+    """Whether a stack value (``gcp``, ``batch``, ``pytorch``) names this option: its id,
+    its skill, or one of the dot- or hyphen-separated words of its id."""
+    oid = option if isinstance(option, str) else option.id
+    skill = "" if isinstance(option, str) else option.skill
+    if value in (oid, skill):
+        return True
+    words = {w for part in oid.split(".") for w in [part, *part.split("-")]}
+    return value in words
+
+
+def stack_key(choice: Choice) -> str:
+    """The stack entry a choice listens to: the first part of its id (``cloud`` for
+    ``cloud.managed-endpoint``)."""
+    return choice.id.split(".", 1)[0]
+
+
+def _unit_of_choice(cur: Curriculum, ch: Choice, stack: Mapping[str, str] | None) -> Unit:
+    want = (stack or {}).get(ch.id) or (stack or {}).get(stack_key(ch))
+    suggested = tuple(o for o in ch.options
+                      if want and stack_matches(want, cur.milestone_by_id.get(o, o)))
+    requires: list[str] = []
+    for o in ch.options:
+        m = cur.milestone_by_id.get(o)
+        if m is not None and (not suggested or o in suggested):
+            requires.extend(r for r in m.requires if r not in requires)
+    return Unit(ch.id, ch.title, ch.skill, ch.level, ch.weight, ch.core, tuple(requires),
+                ch.options, ch.pick, False, suggested or ch.options, ch.description)
+
+
+def units(cur: Curriculum, stack: Mapping[str, str] | None = None) -> list[Unit]:
+    """Every unit of the pack, electives included (``elective`` set), in file order."""
+    option_of = cur.choice_of
+    out: list[Unit] = []
+    seen_choices: set[str] = set()
+    for m in cur.milestones:
+        ch = option_of.get(m.id)
+        if ch is None:
+            out.append(Unit(m.id, m.title, m.skill, m.level, m.weight, m.core, m.requires,
+                            elective=m.elective, description=m.description))
+        elif ch.id not in seen_choices:
+            seen_choices.add(ch.id)
+            out.append(_unit_of_choice(cur, ch, stack))
+    for ch in cur.choices:  # a choice whose options are all missing (cannot happen in a
+        if ch.id not in seen_choices:  # loaded pack) still counts, never done
+            out.append(_unit_of_choice(cur, ch, stack))
+    return out
+
+
+def unit_done(unit: Unit, states: Mapping[str, str]) -> bool:
+    if unit.options:
+        return sum(1 for o in unit.options if states.get(o) == DONE) >= unit.pick
+    return states.get(unit.id) == DONE
+
+
+def requirement_set(cur: Curriculum, level_id: str,
+                    stack: Mapping[str, str] | None = None) -> list[Unit]:
+    """C(L): every non-elective unit whose level rank <= rank(L)."""
     rank = cur.rank(level_id)
-    return [m for m in cur.milestones if cur.rank(m.level) <= rank]
+    return [u for u in units(cur, stack) if not u.elective and cur.rank(u.level) <= rank]
+
+
+def own_set(cur: Curriculum, level_id: str, stack: Mapping[str, str] | None = None) -> list[Unit]:
+    """O(L): the non-elective units of level L alone."""
+    return [u for u in units(cur, stack) if not u.elective and u.level == level_id]
 
 
 def _percent(done: int, total: int) -> float:
     return 100.0 if total == 0 else 100.0 * done / total
 
 
-def gap_order(cur: Curriculum, milestones: Iterable[Milestone]) -> list[Milestone]:
+def _met(cur: Curriculum, states: Mapping[str, str], milestone_id: str) -> bool:
+    """A prerequisite is met when it is done, or when it is an option of a choice that
+    another option already satisfies (requiring the AWS endpoint is met by the Azure one)."""
+    if states.get(milestone_id) == DONE:
+        return True
+    ch = cur.choice_of.get(milestone_id)
+    return ch is not None and sum(1 for o in ch.options if states.get(o) == DONE) >= ch.pick
+
+
+def prerequisites_met(cur: Curriculum, states: Mapping[str, str], unit: Unit) -> bool:
+    return all(_met(cur, states, r) for r in unit.requires)
+
+
+def gap_order(cur: Curriculum, items: Iterable[Unit | Milestone],
+              states: Mapping[str, str] | None = None) -> list[Unit | Milestone]:
+    """Core first, then those whose prerequisites are done, then lower level, then
+    heavier; electives after all of them; the pack's order breaks ties."""
     position = {m.id: i for i, m in enumerate(cur.milestones)}
-    return sorted(milestones, key=lambda m: (not m.core, cur.rank(m.level), -m.weight,
-                                             position[m.id]))
+    for ch in cur.choices:
+        position.setdefault(ch.id, min((position.get(o, len(position)) for o in ch.options),
+                                       default=len(position)))
+    st = states or {}
+    return sorted(items, key=lambda u: (
+        bool(getattr(u, "elective", False)), not u.core,
+        not all(_met(cur, st, r) for r in u.requires), cur.rank(u.level), -u.weight,
+        position.get(u.id, len(position))))
 
 
-def level_readiness(cur: Curriculum, states: Mapping[str, str], level_id: str) -> LevelReadiness:
+def level_readiness(cur: Curriculum, states: Mapping[str, str], level_id: str,
+                    stack: Mapping[str, str] | None = None) -> LevelReadiness:
     level = cur.level_by_id[level_id]
-    req = requirement_set(cur, level_id)
-    total = sum(m.weight for m in req)
-    done = sum(m.weight for m in req if is_done(states, m.id))
-    core = [m for m in req if m.core]
-    core_done = sum(1 for m in core if is_done(states, m.id))
+    rank = level.rank
+    every = units(cur, stack)
+    req = [u for u in every if not u.elective and cur.rank(u.level) <= rank]
+    done_units = {u.id for u in every if unit_done(u, states)}
+    total = sum(u.weight for u in req)
+    done = sum(u.weight for u in req if u.id in done_units)
+    own = [u for u in req if u.level == level_id]
+    own_total = sum(u.weight for u in own)
+    own_done = sum(u.weight for u in own if u.id in done_units)
+    core = [u for u in req if u.core]
+    core_done = sum(1 for u in core if u.id in done_units)
     percent = _percent(done, total)
+    own_percent = _percent(own_done, own_total)
+    ready = (bool(own) and percent >= level.threshold and own_percent >= level.own_needed
+             and core_done == len(core))
+    electives = [u for u in every if u.elective and cur.rank(u.level) <= rank
+                 and u.id not in done_units]
+    gaps = gap_order(cur, [u for u in req if u.id not in done_units], states)
+    gaps += gap_order(cur, electives, states)
     return LevelReadiness(
-        level=level, percent=percent,
-        ready=percent >= level.threshold and core_done == len(core),
-        done_weight=done, total_weight=total, core_done=core_done, core_total=len(core),
-        gaps=tuple(gap_order(cur, (m for m in req if not is_done(states, m.id)))))
+        level=level, percent=percent, ready=ready, done_weight=done, total_weight=total,
+        core_done=core_done, core_total=len(core), gaps=tuple(gaps),  # type: ignore[arg-type]
+        own_percent=own_percent, own_done_weight=own_done, own_total_weight=own_total)
 
 
-def readiness(cur: Curriculum, states: Mapping[str, str]) -> list[LevelReadiness]:
+def readiness(cur: Curriculum, states: Mapping[str, str],
+              stack: Mapping[str, str] | None = None) -> list[LevelReadiness]:
     """Readiness of every level, in rank order."""
-    return [level_readiness(cur, states, lv.id) for lv in cur.levels]
+    return [level_readiness(cur, states, lv.id, stack) for lv in cur.levels]
 
 
 def current_level(results: Iterable[LevelReadiness]) -> Level | None:
@@ -129,36 +264,82 @@ def next_level(cur: Curriculum, current: Level | None) -> Level | None:
     return None
 
 
-def breakdown(cur: Curriculum, states: Mapping[str, str], level_id: str) -> list[AreaReadiness]:
+def breakdown(cur: Curriculum, states: Mapping[str, str], level_id: str,
+              stack: Mapping[str, str] | None = None) -> list[AreaReadiness]:
     """Per-area readiness for a level's requirement set (areas with nothing required omitted)."""
     totals: dict[str, list[int]] = {}
-    for m in requirement_set(cur, level_id):
-        t = totals.setdefault(cur.area_of(m), [0, 0])
-        t[1] += m.weight
-        if is_done(states, m.id):
-            t[0] += m.weight
+    for u in requirement_set(cur, level_id, stack):
+        t = totals.setdefault(cur.skill_by_id[u.skill].area, [0, 0])
+        t[1] += u.weight
+        if unit_done(u, states):
+            t[0] += u.weight
     return [AreaReadiness(a, _percent(*totals[a.id]), totals[a.id][0], totals[a.id][1])
             for a in cur.areas if a.id in totals]
 
 
+def done_weight(cur: Curriculum, states: Mapping[str, str]) -> int:
+    """The done weight of every non-elective unit of the pack."""
+    return sum(u.weight for u in units(cur) if not u.elective and unit_done(u, states))
+
+
 def pace(cur: Curriculum, history: Iterable[StateChange], now: datetime,
-         states: Mapping[str, str], target_level: str | None) -> Pace:
-    """Done weight per week over the last 28 days and the ETA for the target level."""
+         states: Mapping[str, str], target_level: str | None,
+         stack: Mapping[str, str] | None = None) -> Pace:
+    """Done weight per week over the last 28 days and the ETA for the target level.
+
+    The gain is counted over units: each change in the window is replayed from the state
+    before it, so ticking a second cloud option of a one-of choice gains nothing."""
     since = now - timedelta(days=PACE_WINDOW_DAYS)
+    window = sorted((ch for ch in history if since <= ch.at <= now), key=lambda c: c.at)
     gained = 0
-    for ch in history:
-        if not since <= ch.at <= now:
-            continue
-        m = cur.milestone_by_id.get(ch.milestone)
-        if m is None:
-            continue
-        if ch.state == DONE and ch.previous != DONE:
-            gained += m.weight
-        elif ch.previous == DONE and ch.state != DONE:
-            gained -= m.weight
+    if window:
+        if cur.choices:
+            replay = dict(states)
+            for ch in reversed(window):  # back to the states before the window
+                replay[ch.milestone] = ch.previous
+            before = done_weight(cur, replay)
+            for ch in window:
+                replay[ch.milestone] = ch.state
+            gained = done_weight(cur, replay) - before
+        else:
+            electives = {m.id for m in cur.milestones if m.elective}
+            for ch in window:
+                m = cur.milestone_by_id.get(ch.milestone)
+                if m is None or m.id in electives:
+                    continue
+                if ch.state == DONE and ch.previous != DONE:
+                    gained += m.weight
+                elif ch.previous == DONE and ch.state != DONE:
+                    gained -= m.weight
     per_week = max(0.0, gained / (PACE_WINDOW_DAYS / 7))
     remaining = 0
     if target_level and target_level in cur.level_by_id:
-        remaining = level_readiness(cur, states, target_level).remaining_weight
+        remaining = level_readiness(cur, states, target_level, stack).remaining_weight
     eta = None if per_week <= 0 else remaining / per_week
     return Pace(per_week, remaining, eta)
+
+
+
+def stack_options(cur: Curriculum) -> dict[str, list[tuple[str, str]]]:
+    """For each stack key (``cloud``, ``serving``...), what a learner can pick, as (value,
+    label), from the key's first choice. The value is the option ids' first part when
+    those differ (``aws``, ``azure``, ``gcp``), else the first word of each option's own
+    slug; the label is the options' skill title when those differ ("Microsoft Azure"),
+    else the option's title."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for ch in cur.choices:
+        key = stack_key(ch)
+        if key in out:
+            continue
+        firsts = [o.split(".", 1)[0] for o in ch.options]
+        if len(set(firsts)) != len(firsts):
+            firsts = [o.split(".", 1)[-1].split("-")[0] for o in ch.options]
+        if len(set(firsts)) != len(firsts):
+            firsts = list(ch.options)
+        ms = [cur.milestone_by_id.get(o) for o in ch.options]
+        skills = [cur.skill_by_id[m.skill].title if m and m.skill in cur.skill_by_id else ""
+                  for m in ms]
+        distinct = all(skills) and len(set(skills)) == len(skills)
+        out[key] = [(v, sk if distinct else (m.title if m else o))
+                    for v, sk, m, o in zip(firsts, skills, ms, ch.options, strict=True)]
+    return out

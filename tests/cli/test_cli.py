@@ -33,7 +33,8 @@ def test_status_json_on_a_fresh_data_folder(cli):
     assert [lv["id"] for lv in doc["levels"]] == ["junior", "mlops", "senior", "lead", "director"]
     assert [lv["rank"] for lv in doc["levels"]] == [1, 2, 3, 4, 5]
     for lv in doc["levels"]:
-        assert set(lv) == {"id", "title", "rank", "readiness_percent", "ready", "gaps"}
+        assert set(lv) == {"id", "title", "rank", "readiness_percent", "own_percent", "ready",
+                           "gaps"}
         assert lv["readiness_percent"] == 0 and lv["ready"] is False
     assert doc["levels"][0]["title"] == "Junior MLOps Engineer"
     assert doc["levels"][-1]["title"] == "Director of MLOps"
@@ -46,7 +47,7 @@ def test_milestones_json_shape(cli):
     assert len(ms) == len(PACK.milestones)
     for m in ms:
         assert set(m) == {"id", "title", "skill", "area", "level", "core", "weight", "state",
-                          "review"}
+                          "review", "elective", "choice", "requires"}
         assert m["state"] == "todo" and m["review"] is None
     assert {m["level"] for m in ms} == {"junior", "mlops", "senior", "lead", "director"}
 
@@ -90,7 +91,7 @@ def test_profile_set_and_show(cli):
     assert r.code == 0, r.err
     doc = cli("status", "--json").json()
     assert doc["learner"] == {"name": "<b>Ada</b>", "target_level": "senior",
-                              "experience_years": 2.5}
+                              "experience_years": 2.5, "stack": {}}
 
 
 @pytest.mark.parametrize("args, fragment", [

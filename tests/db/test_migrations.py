@@ -43,7 +43,8 @@ def test_models_match_the_migrated_schema(store: Store):
 
 
 def test_every_migration_has_an_upgrade_test():
-    """Each revision after the first needs a populated-fixture upgrade test named for it.
+    """Each revision after the first needs a populated-fixture upgrade test named for it
+    (``upgrade_to_<rev>``: it upgrades the newest released fixture through that migration).
     Each released schema (the first, and every one before the head) needs a populated
     fixture database ``fixtures/<rev>.sqlite3`` (see fixtures/make_fixture.py) and a test
     named ``upgrade_from_<rev>`` that upgrades it and checks every row."""
@@ -51,7 +52,7 @@ def test_every_migration_has_an_upgrade_test():
     tests += "".join(p.read_text() for p in
                      (Path(__file__).parent.parent / "reliability").glob("test_*.py"))
     for rev in dbengine.SCHEMA_REVISIONS[1:]:
-        assert f"upgrade_from_{rev}" in tests, f"no upgrade test for migration {rev}"
+        assert f"upgrade_to_{rev}" in tests, f"no upgrade test for migration {rev}"
     released = set(dbengine.SCHEMA_REVISIONS[:-1]) | {dbengine.SCHEMA_REVISIONS[0]}
     fixtures = Path(__file__).parent / "fixtures"
     for rev in sorted(released):

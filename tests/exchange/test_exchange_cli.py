@@ -352,14 +352,16 @@ BAD = {
                                                if x != "learner"}).encode(),
     "huge": lambda d, k: json.dumps(d).encode() + b" " * (21 * 1024 * 1024),
     "deep-nesting": lambda d, k: b"[" * 100_000 + b"]" * 100_000,
-    "newer-version": lambda d, k: json.dumps(_set(d, ("format_version",), 2)).encode(),
+    "newer-version": lambda d, k: json.dumps(_set(d, ("format_version",), 3)).encode(),
     "another-format": lambda d, k: json.dumps(_set(d, ("format",), "other/thing")).encode(),
     "swapped-format": lambda d, k: json.dumps(_set(
         d, ("format",), "mlops-tracker/review" if k == "progress"
         else "mlops-tracker/progress")).encode(),
     "duplicate-milestones": lambda d, k: json.dumps(_dup_list(d, k)).encode(),
-    "duplicate-keys": lambda d, k: json.dumps(d).replace(
-        '"format_version": 1', '"format_version": 1, "format_version": 1').encode(),
+    "duplicate-keys": lambda d, k: json.dumps(d).replace(  # progress files are version 2
+        f'"format_version": {d["format_version"]}',  # with a format-2 pack, reviews 1
+        f'"format_version": {d["format_version"]}, "format_version": {d["format_version"]}'
+    ).encode(),
     "nonsense-date": lambda d, k: json.dumps(_set(
         d, ("exported_at",) if k == "progress" else ("reviewed_at",),
         "2024-13-45T99:99:99Z")).encode(),

@@ -93,7 +93,7 @@ def test_brackets_and_escapes_inside_strings_do_not_count():
 
 def test_newer_versions_and_other_formats_are_refused_clearly():
     with pytest.raises(LoadError, match="made by a newer version of MLOps Career Tracker"):
-        read_progress_value({"format": "mlops-tracker/progress", "format_version": 2}, "f")
+        read_progress_value({"format": "mlops-tracker/progress", "format_version": 3}, "f")
     with pytest.raises(LoadError, match="review file, not a progress file"):
         read_progress_value({"format": "mlops-tracker/review", "format_version": 1}, "f")
     with pytest.raises(LoadError, match="not a progress file"):

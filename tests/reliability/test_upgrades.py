@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tracker import paths
+from tracker.curriculum.loader import load_pack
 from tracker.db import backup
 from tracker.db import engine as dbengine
 from tracker.db.store import Store
@@ -61,10 +63,17 @@ def upgrade(tmp_path: Path, rev: str) -> tuple[dict, dict, Path]:
 
 
 def check_nothing_lost(before: dict, after: dict, folder: Path, rev: str) -> None:
+    # A milestone that `replaces` older ones receives copies of their progress, evidence
+    # and verdicts (pack format 2): those rows are added; every old row stays as it was.
+    heirs = {r["id"] for r in after["milestone"] if r.get("replaces", "[]") != "[]"}
     for table in USER_TABLES:
         old, new = expected_rows(table, before[table], after[table])
-        assert len(new) == len(old), table
-        assert new == old, f"{table}: rows changed by the upgrade"
+        added = [r for r in new if r not in old]
+        assert all(r.get("milestone_id") in heirs for r in added), \
+            f"{table}: rows added by the upgrade for no replaced milestone"
+        kept = [r for r in new if r in old]
+        assert len(kept) == len(old), table
+        assert kept == old, f"{table}: rows changed by the upgrade"
     for table in CURRICULUM_TABLES:
         old_ids = {r["id"] for r in before[table]}
         new_ids = {r["id"] for r in after[table]}
@@ -120,6 +129,25 @@ def test_upgrade_from_0001_initial_keeps_every_row(tmp_path: Path):
         h = snap.history[-1]
         assert (h.milestone, h.state, h.previous) == (last["milestone_id"], last["state"],
                                                      last["previous_state"])
+
+
+def test_upgrade_to_0002_pack_format_2_fills_the_new_columns(tmp_path: Path):
+    """0001_initial -> 0002_pack_format_2 on the populated 0.1.0 database: only adds (new
+    columns with defaults, the choice table), then the sync fills them from the pack."""
+    before, after, folder = upgrade(tmp_path, "0001_initial")
+    check_nothing_lost(before, after, folder, "0001_initial")
+    assert [r["stack"] for r in after["profile"]] == ["{}"]
+    assert "choice" in after and "choice" not in before
+    assert all(r["status"] in ("active", "retired") for r in after["catalog_certification"])
+    assert {r["elective"] for r in after["milestone"]} <= {0, 1}
+    with Store.open(folder) as s:
+        cur = s.curriculum()
+        shipped = load_pack(paths.default_pack_path())
+        assert cur.to_dict() == shipped.to_dict()
+        # every tick of the 0.1.0 database is still there (carried ones added)
+        states = s.states()
+        for row in before["progress"]:
+            assert states[row["milestone_id"]] == row["state"]
 
 
 @pytest.mark.parametrize("fixture", sorted(p.stem for p in FIXTURES.glob("*.sqlite3")))

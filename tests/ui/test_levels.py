@@ -40,29 +40,42 @@ def test_one_card_per_level_with_facts(page, store):
 
 
 def test_ticking_updates_percent_reasons_and_gaps(page, store):
+    from tracker.status import gap_milestone
+
     cur = store.curriculum()
     junior = [m for m in cur.milestones if m.level == "junior"]
     perform(page.ctx, SetStates(page.ctx, {m.id: "done" for m in junior[:30]}))
     r = rd.level_readiness(cur, store.states(), "junior")
     card = page.cards["junior"]
     assert card.percent.text() == fmt_percent(r.percent)
-    assert card.why[0].text() == (f"✗ Threshold not reached: {fmt_percent(r.percent)} of the "
-                                  "80% needed")
+    assert card.why[0].text().startswith(
+        f"✗ Threshold not reached: {fmt_percent(r.percent)} of the 80% needed; this level's "
+        f"own milestones {fmt_percent(r.own_percent)} of the 80% needed")
     assert card.why[1].text() == f"✗ Core milestones done: {r.core_done} of {r.core_total}"
-    assert card.gap_ids() == [m.id for m in r.gaps[:GAPS_SHOWN]]
+    # a "one of" gap opens its first option
+    assert card.gap_ids() == [gap_milestone(m) for m in r.gaps[:GAPS_SHOWN]]
     assert card.more.text() == f"and {len(r.gaps) - GAPS_SHOWN} more"
-    assert card.gaps_title.text() == f"Gaps in order ({len(r.gaps)})"
+    electives = sum(1 for g in r.gaps if g.elective)
+    assert card.gaps_title.text() == (f"Gaps in order ({len(r.gaps) - electives} required, "
+                                      f"then {electives} electives)")
     desc = card.breakdown.accessibleDescription()
     for a in rd.breakdown(cur, store.states(), "junior"):
         assert f"{a.area.title} {fmt_percent(a.percent)}" in desc
 
-    perform(page.ctx, SetStates(page.ctx, {m.id: "done" for m in junior}))
+    perform(page.ctx, SetStates(page.ctx, {m.id: "done" for m in junior
+                                           if not m.elective}))
     assert card.percent.text() == "100.0%"
     assert card.status.text() == "✓ Ready"
     assert card.why[0].text().startswith("✓ Threshold reached: 100.0%")
     assert card.why[1].text().startswith("✓ Core milestones done")
-    assert card.gap_ids() == []
-    assert "No gaps" in card.more.text()
+    assert card.why[0].text().endswith("this level's own milestones 100.0% of the 80% needed")
+    # what is left are electives, marked as such, after every required gap
+    left = rd.level_readiness(cur, store.states(), "junior").gaps
+    assert left and all(g.elective for g in left)
+    assert card.gap_ids() == [g.id for g in left][:GAPS_SHOWN]
+    assert all(b.full_text().startswith("Elective: ") for b, _ in card.gap_rows
+               if not b.isHidden())
+    assert card.gaps_title.text() == f"Gaps in order (0 required, then {len(left)} electives)"
     assert "current level" in card.tags.text()
     page.ctx.undo_stack.undo()
     assert card.status.text() == "Not ready yet"

@@ -57,9 +57,13 @@ def test_current_level_needs_every_lower_level_ready():
     assert rd.current_level(results) is None
 
 
-def test_gap_order_core_then_level_then_weight():
+def test_gap_order_core_then_prerequisites_then_level_then_weight():
+    # docker.build requires python.venv: while that is not done, it waits behind the rest
     gaps = [m.id for m in rd.level_readiness(TINY, {}, "director").gaps]
     assert gaps == ["python.venv", "docker.multi-stage", "leadership.review", "python.tests",
+                    "python.packaging", "docker.scan", "leadership.strategy", "docker.build"]
+    gaps = [m.id for m in rd.level_readiness(TINY, {"python.venv": "done"}, "director").gaps]
+    assert gaps == ["docker.multi-stage", "leadership.review", "python.tests",
                     "docker.build", "python.packaging", "docker.scan", "leadership.strategy"]
 
 

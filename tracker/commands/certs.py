@@ -60,6 +60,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         certs = store.certifications()
         checks = {c.id: store.cert_verification(c) for c in certs}
+        catalog = store.curriculum().certification_by_id
+    by_name = {e.name.casefold(): e for e in catalog.values()}
+
+    def entry(c):  # the catalog entry a held certification is (None when not in it)
+        return catalog.get(c.catalog_id or "") or by_name.get(c.name.strip().casefold())
+
     rows = [{"id": c.id, "name": c.name, "issuer": c.issuer, "earned": c.earned,
              "expires": c.expires, "credential_id": c.credential_id, "url": c.url,
              "status": cert_status(c.expires, today), "source": c.source,
@@ -67,13 +73,18 @@ def cmd_list(args: argparse.Namespace) -> int:
              "issuer_key": checks[c.id][1] or None,
              # revocation lists need the network
              "revocation": "not checked" if c.raw and '"credentialStatus"' in c.raw
-             else None} for c in certs]
+             else None,
+             # the issuer's status from the catalog: a retired certification stays yours
+             "retired_on": (e.retired_on if (e := entry(c)) is not None and e.retired
+                            else None)} for c in certs]
     if args.json:
         print_json({"certifications": rows})
         return 0
     for r in rows:
+        retired = (f"  (retired by the issuer on {r['retired_on']})" if r["retired_on"]
+                   else "")
         print(f"{r['id']:>3}  {r['status']:<9} {r['earned']}  {r['expires'] or '-':<10}  "
-              f"{r['name']} ({r['issuer']})")
+              f"{r['name']} ({r['issuer']}){retired}")
     print(f"{len(rows)} certifications")
     return 0
 

@@ -33,6 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the level you are working toward (a level id, e.g. senior)")
     p.add_argument("--experience-years", metavar="N",
                    help="years of experience, a number from 0 to 60")
+    p.add_argument("--stack", metavar="CHOICE=OPTION", action="append", default=[],
+                   help="the option you work with for a choice, e.g. cloud=gcp or "
+                        "serving=batch (repeatable; CHOICE= clears it)")
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
     p.set_defaults(func=cmd_profile)
 
@@ -57,9 +60,11 @@ def cmd_milestones(args: argparse.Namespace) -> int:
         return 0
     marks = {"done": "[x]", "learning": "[~]", "todo": "[ ]"}
     for m in rows:
-        core = "*" if m["core"] else " "
-        print(f"{marks[m['state']]} {core} {m['level']:<9} {m['id']:<44} {m['title']}")
-    print(f"\n{len(rows)} milestones; * = core; [x] done, [~] learning, [ ] todo")
+        core = "*" if m["core"] else ("e" if m["elective"] else " ")
+        title = m["title"] + (f"  (one of: {m['choice']})" if m["choice"] else "")
+        print(f"{marks[m['state']]} {core} {m['level']:<9} {m['id']:<44} {title}")
+    print(f"\n{len(rows)} milestones; * = core, e = elective; [x] done, [~] learning, "
+          "[ ] todo; 'one of' = an option of a choice, any one of which counts")
     return 0
 
 
@@ -88,7 +93,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         cur = store.curriculum()
-        doc = status_document(cur, store.profile().to_dict(), store.states())
+        doc = status_document(cur, store.profile().to_dict(with_stack=True), store.states())
     if args.json:
         print_json(doc)
     else:
@@ -110,13 +115,21 @@ def cmd_profile(args: argparse.Namespace) -> int:
         except ValueError:
             raise InputError(f"experience years must be a number, got {args.experience_years!r}"
                              ) from None
+    stack: dict[str, str | None] = {}
+    for item in args.stack:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--stack takes CHOICE=OPTION, got {item!r}")
+        stack[key.strip()] = value.strip() or None
+    if stack:
+        changes["stack"] = stack
     with open_store(args) as store:
         if changes:
             store.set_profile(**changes)  # type: ignore[arg-type]
         profile = store.profile()
         cur = store.curriculum()
     if args.json:
-        print_json({"learner": profile.to_dict()})
+        print_json({"learner": profile.to_dict(with_stack=True)})
         return 0
     target = cur.level_by_id[profile.target_level].title if profile.target_level else "not set"
     years = f"{profile.experience_years:g}" if profile.experience_years is not None else "not set"
@@ -124,4 +137,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
         print("profile saved")
     sys.stdout.write(f"name: {profile.name or '(not set)'}\ntarget level: {target}\n"
                      f"experience (years): {years}\n")
+    if profile.stack or cur.choices:
+        shown = ", ".join(f"{k}={v}" for k, v in profile.stack) or "not set"
+        sys.stdout.write(f"stack: {shown}\n")
     return 0

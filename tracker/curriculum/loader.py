@@ -19,6 +19,7 @@ from typing import Any
 from tracker.curriculum.model import (
     Area,
     CatalogCertification,
+    Choice,
     Curriculum,
     Level,
     Milestone,
@@ -35,6 +36,8 @@ MAX_ID = 120
 MAX_TITLE = 300
 MAX_TEXT = 4000
 MAX_WEIGHT = 100
+FORMATS = (1, 2)  # pack formats this app reads; 2 adds choices, electives, own thresholds
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_CYCLES_LISTED = 20  # cycles named one by one; the rest are counted in one more problem
 MAX_CYCLE_SHOWN = 12    # ids shown of one cycle; a longer one is shown as its two ends
 
@@ -73,7 +76,7 @@ class CurriculumError(ValueError):
 
 _KEYS = {
     "": ({"id", "version", "title"}, {"description", "levels", "areas", "skills",
-                                       "milestones", "certifications"}),
+                                       "milestones", "certifications", "format"}),
     "levels": ({"id", "rank", "title"}, {"focus", "experience", "salary", "threshold"}),
     "areas": ({"id", "title"}, {"description"}),
     "skills": ({"id", "area", "title"}, {"description"}),
@@ -81,6 +84,16 @@ _KEYS = {
                                                        "requires"}),
     "certifications": ({"id", "name", "issuer"}, {"skills", "level", "url"}),
 }
+# What format 2 adds to each table.
+_KEYS_2 = {
+    "": {"choices"},
+    "levels": {"own_threshold"},
+    "milestones": {"elective", "replaces"},
+    "certifications": {"status", "retired_on", "replaced_by", "last_verified"},
+    "choices": {"id", "skill", "level", "title", "options", "description", "weight", "core",
+                "pick"},
+}
+_REQUIRED_2 = {"choices": {"id", "skill", "level", "title", "options"}}
 
 
 def _header_lines(text: str) -> dict[str, list[int]]:
@@ -97,6 +110,7 @@ class _Checker:
     def __init__(self, headers: dict[str, list[int]] | None):
         self.problems: list[Problem] = []
         self.headers = headers or {}
+        self.format = 1
 
     def place(self, kind: str, index: int, ident: object = None) -> str:
         where = f"{kind}[{index}]"
@@ -111,7 +125,9 @@ class _Checker:
         self.problems.append(Problem(place, message))
 
     def keys(self, kind: str, place: str, table: dict[str, Any]) -> None:
-        required, optional = _KEYS[kind]
+        required, optional = _KEYS.get(kind, (_REQUIRED_2.get(kind, set()), set()))
+        if self.format >= 2:
+            optional = optional | _KEYS_2.get(kind, set())
         for key in sorted(required - table.keys()):
             self.add(place, f"missing required key {key!r}")
         for key in sorted(table.keys() - required - optional, key=_show):  # any type
@@ -195,6 +211,15 @@ def parse_pack(data: object, source: str = "pack", *,
     c = _Checker(headers)
     if not isinstance(data, dict):
         raise CurriculumError(source, [Problem("", "a pack must be a table/object at the top")])
+    fmt = data.get("format", 1)
+    if fmt not in FORMATS or isinstance(fmt, bool):
+        if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > max(FORMATS):
+            c.add("top level", f"format {fmt} is newer than this app reads "
+                  f"(format {max(FORMATS)}); update the app to use this pack")
+        else:
+            c.add("top level", f"format must be 1 or 2, got {_show(fmt)}")
+        fmt = max(FORMATS) if isinstance(fmt, int) and not isinstance(fmt, bool) else 1
+    c.format = fmt
     c.keys("", "top level", data)
     pack_id = c.ident("top level", data, "id", SLUG, "pack id")
     version = c.text("top level", data, "version", required=True, limit=40)
@@ -245,6 +270,13 @@ def parse_pack(data: object, source: str = "pack", *,
                 or not 0 <= threshold <= 100):
             c.add(place, f"threshold must be a percent from 0 to 100, got {_show(threshold)}")
             threshold = 80
+        own_threshold = t.get("own_threshold")
+        if own_threshold is not None and (
+                not isinstance(own_threshold, (int, float)) or isinstance(own_threshold, bool)
+                or not 0 <= own_threshold <= 100):
+            c.add(place, f"own_threshold must be a percent from 0 to 100, "
+                  f"got {_show(own_threshold)}")
+            own_threshold = None
         salary = t.get("salary")
         if salary is not None and not isinstance(salary, str):
             c.add(place, "salary must be a string")
@@ -254,7 +286,8 @@ def parse_pack(data: object, source: str = "pack", *,
             title=c.text(place, t, "title", required=True, limit=MAX_TITLE),
             focus=c.text(place, t, "focus", required=False, limit=MAX_TEXT),
             experience=c.text(place, t, "experience", required=False, limit=MAX_TITLE),
-            salary=salary, threshold=float(threshold)))
+            salary=salary, threshold=float(threshold),
+            own_threshold=None if own_threshold is None else float(own_threshold)))
     if not levels and "levels" in data and isinstance(data.get("levels"), list):
         c.add("levels", "a pack needs at least one level")
     elif "levels" not in data:
@@ -284,6 +317,7 @@ def parse_pack(data: object, source: str = "pack", *,
     milestones: list[Milestone] = []
     seen_ms: dict[str, str] = {}
     ms_places: dict[str, str] = {}
+    explicit: dict[str, tuple[bool, bool]] = {}  # (weight given, core = true) per id
     for place, t in tables("milestones"):
         mid = c.ident(place, t, "id", MILESTONE_ID, "milestone id")
         unique("milestone", place, mid, seen_ms)
@@ -303,11 +337,26 @@ def parse_pack(data: object, source: str = "pack", *,
         if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
             c.add(place, "requires must be a list of milestone ids")
             requires = []
+        elective = t.get("elective", False)
+        if not isinstance(elective, bool):
+            c.add(place, f"elective must be true or false, got {_show(elective)}")
+            elective = False
+        replaces = t.get("replaces", [])
+        if not isinstance(replaces, list) or not all(isinstance(r, str) for r in replaces):
+            c.add(place, "replaces must be a list of milestone ids")
+            replaces = []
+        for r in replaces:
+            if not MILESTONE_ID.fullmatch(r) or len(r) > MAX_ID:
+                c.add(place, f"replaces {_show(r)}: not a valid milestone id")
+        if elective and core:
+            c.add(place, "a milestone cannot be both core and elective")
+        explicit[mid] = (weight != 1, core is True)
         milestones.append(Milestone(
             id=mid, skill=skill, level=level,
             title=c.text(place, t, "title", required=True, limit=MAX_TITLE),
             description=c.text(place, t, "description", required=False, limit=MAX_TEXT),
-            weight=weight, core=core, requires=tuple(requires)))
+            weight=weight, core=core, requires=tuple(requires), elective=elective,
+            replaces=tuple(replaces)))
 
     for m in milestones:
         for r in m.requires:
@@ -326,13 +375,85 @@ def parse_pack(data: object, source: str = "pack", *,
               f"({sum(len(t) for t in tangles[MAX_CYCLES_LISTED:])} milestones); "
               "fix the ones above and check again")
 
+    # replaces: the ids of older milestones, none of them still in the pack
+    replaced_by: dict[str, str] = {}
+    for m in milestones:
+        for r in m.replaces:
+            if r in seen_ms:
+                c.add(ms_places.get(m.id, "milestones"),
+                      f"replaces {_show(r)}, which is still in the pack")
+            elif r in replaced_by and replaced_by[r] != m.id:
+                c.add(ms_places.get(m.id, "milestones"),
+                      f"replaces {_show(r)}, already replaced by {replaced_by[r]!r}")
+            else:
+                replaced_by[r] = m.id
+
+    # choices: one requirement any `pick` of its options satisfy
+    choices: list[Choice] = []
+    seen_choices: dict[str, str] = {}
+    option_of: dict[str, str] = {}
+    by_id = {m.id: m for m in milestones}
+    for place, t in (tables("choices") if c.format >= 2 else []):
+        chid = c.ident(place, t, "id", MILESTONE_ID, "choice id")
+        unique("choice", place, chid, seen_choices)
+        if chid and chid in seen_ms:
+            c.add(place, f"choice id {chid!r} is also a milestone id")
+        skill = c.ref(place, t, "skill", seen_skills, "skill")
+        level = c.ref(place, t, "level", seen_levels, "level")
+        weight = t.get("weight", 1)
+        if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= MAX_WEIGHT:
+            c.add(place, f"weight must be a whole number from 1 to {MAX_WEIGHT}, "
+                  f"got {_show(weight)}")
+            weight = 1
+        core = t.get("core", False)
+        if not isinstance(core, bool):
+            c.add(place, f"core must be true or false, got {_show(core)}")
+            core = False
+        options = t.get("options", [])
+        if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+            c.add(place, "options must be a list of milestone ids")
+            options = []
+        if "options" in t and len(options) < 2:
+            c.add(place, "a choice needs at least two options")
+        pick = t.get("pick", 1)
+        if (not isinstance(pick, int) or isinstance(pick, bool)
+                or not 1 <= pick <= max(1, len(options))):
+            c.add(place, f"pick must be a whole number from 1 to the number of options "
+                  f"({len(options)}), got {_show(pick)}")
+            pick = 1
+        for o in options:
+            m = by_id.get(o)
+            if m is None:
+                c.add(place, f"unknown option milestone {_show(o)}")
+                continue
+            if o in option_of:
+                c.add(place, f"option {o!r} is already an option of choice {option_of[o]!r}")
+            option_of[o] = chid
+            if level and m.level != level:
+                c.add(place, f"option {o!r} is at level {m.level!r}, the choice at {level!r}")
+            if m.elective:
+                c.add(place, f"option {o!r} is elective; an option cannot be")
+            weight_given, core_given = explicit.get(o, (False, False))
+            if weight_given or core_given:
+                c.add(ms_places.get(o, place), "an option of a choice has no weight or core "
+                      "flag of its own (the choice has them)")
+        choices.append(Choice(
+            id=chid, skill=skill, level=level,
+            title=c.text(place, t, "title", required=True, limit=MAX_TITLE),
+            description=c.text(place, t, "description", required=False, limit=MAX_TEXT),
+            options=tuple(options), weight=weight, core=core, pick=pick))
+
     own = {lv.id: 0 for lv in levels}
     for m in milestones:
-        if m.level in own:
+        if m.level in own and not m.elective and m.id not in option_of:
             own[m.level] += 1
+    for ch in choices:
+        if ch.level in own:
+            own[ch.level] += 1
     for i, lv in enumerate(levels):
         if lv.id and own.get(lv.id) == 0:
-            c.add(c.place("levels", i, lv.id), "level has no milestones of its own")
+            c.add(c.place("levels", i, lv.id), "level has no milestones of its own"
+                  + (" (electives and options do not count)" if c.format >= 2 else ""))
     if "milestones" in data and not milestones and isinstance(data.get("milestones"), list):
         c.add("milestones", "a pack needs at least one milestone")
 
@@ -355,19 +476,59 @@ def parse_pack(data: object, source: str = "pack", *,
                                 or not re.match(r"^https?://[^\s/$.?#][^\s]*$", url)):
             c.add(place, f"url must be an http(s) address, got {_show(url)}")
             url = None
+        status = t.get("status", "active")
+        if status not in ("active", "retired"):
+            c.add(place, f"status must be \"active\" or \"retired\", got {_show(status)}")
+            status = "active"
+        days: dict[str, str | None] = {}
+        for key in ("retired_on", "last_verified"):
+            days[key] = _day(c, place, t, key)
+        if status == "retired" and days["retired_on"] is None:
+            c.add(place, "a retired certification needs retired_on (YYYY-MM-DD)")
+        if status == "active" and days["retired_on"] is not None:
+            c.add(place, "retired_on is set but status is not \"retired\"")
+        replaced = t.get("replaced_by")
+        if replaced is not None and not isinstance(replaced, str):
+            c.add(place, f"replaced_by must be a certification id, got {_kind(replaced)}")
+            replaced = None
         certs.append(CatalogCertification(
             id=cid, name=c.text(place, t, "name", required=True, limit=MAX_TITLE),
             issuer=c.text(place, t, "issuer", required=True, limit=MAX_TITLE),
-            skills=tuple(cskills), level=level, url=url))
+            skills=tuple(cskills), level=level, url=url, status=status,
+            retired_on=days["retired_on"], replaced_by=replaced,
+            last_verified=days["last_verified"]))
+    for i, cert in enumerate(certs):
+        if cert.replaced_by is not None and cert.replaced_by not in seen_certs:
+            c.add(c.place("certifications", i, cert.id),
+                  f"replaced_by names unknown certification {_show(cert.replaced_by)}")
 
     if c.problems:
         raise CurriculumError(source, c.problems)
     cur = Curriculum(
         id=pack_id, version=version, title=title, description=description,
         levels=tuple(sorted(levels, key=lambda lv: lv.rank)), areas=tuple(areas),
-        skills=tuple(skills), milestones=tuple(milestones), certifications=tuple(certs))
+        skills=tuple(skills), milestones=tuple(milestones), certifications=tuple(certs),
+        choices=tuple(choices), format=c.format)
     object.__setattr__(cur, "content_hash", _sha256_json(cur.to_dict()))
     return cur
+
+
+def _day(c: _Checker, place: str, t: dict[str, Any], key: str) -> str | None:
+    """A YYYY-MM-DD date (a TOML date or a string), as text; None when absent or bad."""
+    import datetime as _dt
+
+    value = t.get(key)
+    if value is None:
+        return None
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str) and DAY.fullmatch(value):
+        try:
+            return _dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    c.add(place, f"{key} must be a date (YYYY-MM-DD), got {_show(value)}")
+    return None
 
 
 def _tangles(milestones: list[Milestone]) -> tuple[dict[str, list[str]], list[list[str]]]:

@@ -18,6 +18,11 @@ class Level:
     experience: str = ""
     salary: str | None = None
     threshold: float = 80.0
+    own_threshold: float | None = None  # percent over the level's own units; None: threshold
+
+    @property
+    def own_needed(self) -> float:
+        return self.threshold if self.own_threshold is None else self.own_threshold
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,24 @@ class Milestone:
     weight: int = 1
     core: bool = False
     requires: tuple[str, ...] = ()
+    elective: bool = False
+    replaces: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One requirement that ``pick`` of its ``options`` (milestone ids of its level)
+    satisfy: the cloud, the deep-learning framework, online serving or batch scoring."""
+
+    id: str
+    skill: str
+    level: str
+    title: str
+    options: tuple[str, ...]
+    description: str = ""
+    weight: int = 1
+    core: bool = False
+    pick: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +78,14 @@ class CatalogCertification:
     skills: tuple[str, ...] = ()
     level: str | None = None
     url: str | None = None
+    status: str = "active"  # or "retired" (by its issuer)
+    retired_on: str | None = None
+    replaced_by: str | None = None
+    last_verified: str | None = None
+
+    @property
+    def retired(self) -> bool:
+        return self.status == "retired"
 
 
 @dataclass(frozen=True)
@@ -70,6 +101,8 @@ class Curriculum:
     milestones: tuple[Milestone, ...]
     certifications: tuple[CatalogCertification, ...] = ()
     description: str = ""
+    choices: tuple[Choice, ...] = ()
+    format: int = 1
     content_hash: str = field(default="", compare=False)
 
     @cached_property
@@ -89,6 +122,15 @@ class Curriculum:
         return {m.id: m for m in self.milestones}
 
     @cached_property
+    def choice_by_id(self) -> dict[str, Choice]:
+        return {ch.id: ch for ch in self.choices}
+
+    @cached_property
+    def choice_of(self) -> dict[str, Choice]:
+        """The choice each option milestone belongs to (keyed by milestone id)."""
+        return {o: ch for ch in self.choices for o in ch.options}
+
+    @cached_property
     def certification_by_id(self) -> dict[str, CatalogCertification]:
         return {c.id: c for c in self.certifications}
 
@@ -105,6 +147,8 @@ class Curriculum:
             "skills": len(self.skills),
             "milestones": len(self.milestones),
             "certifications": len(self.certifications),
+            "choices": len(self.choices),
+            "electives": sum(1 for m in self.milestones if m.elective),
         }
 
     def to_dict(self) -> dict[str, object]:
@@ -117,6 +161,8 @@ class Curriculum:
             }
             if lv.salary is not None:
                 d["salary"] = lv.salary
+            if lv.own_threshold is not None:
+                d["own_threshold"] = lv.own_threshold
             return d
 
         def cert(c: CatalogCertification) -> dict[str, object]:
@@ -126,9 +172,26 @@ class Curriculum:
                 d["level"] = c.level
             if c.url is not None:
                 d["url"] = c.url
+            if two:
+                d["status"] = c.status
+                for key in ("retired_on", "replaced_by", "last_verified"):
+                    if getattr(c, key) is not None:
+                        d[key] = getattr(c, key)
             return d
 
-        return {
+        def milestone(m: Milestone) -> dict[str, object]:
+            d: dict[str, object] = {
+                "id": m.id, "skill": m.skill, "level": m.level, "title": m.title,
+                "description": m.description, "weight": m.weight, "core": m.core,
+                "requires": list(m.requires)}
+            if two:
+                d["elective"] = m.elective
+                d["replaces"] = list(m.replaces)
+            return d
+
+        # A format-1 pack keeps exactly its format-1 shape (and so its content hash).
+        two = self.format >= 2
+        out: dict[str, object] = {
             "id": self.id,
             "version": self.version,
             "title": self.title,
@@ -138,11 +201,14 @@ class Curriculum:
                       for a in self.areas],
             "skills": [{"id": s.id, "area": s.area, "title": s.title,
                         "description": s.description} for s in self.skills],
-            "milestones": [
-                {"id": m.id, "skill": m.skill, "level": m.level, "title": m.title,
-                 "description": m.description, "weight": m.weight, "core": m.core,
-                 "requires": list(m.requires)}
-                for m in self.milestones
-            ],
+            "milestones": [milestone(m) for m in self.milestones],
             "certifications": [cert(c) for c in self.certifications],
         }
+        if two:
+            out["format"] = self.format
+            out["choices"] = [
+                {"id": ch.id, "skill": ch.skill, "level": ch.level, "title": ch.title,
+                 "description": ch.description, "weight": ch.weight, "core": ch.core,
+                 "options": list(ch.options), "pick": ch.pick}
+                for ch in self.choices]
+        return out

@@ -21,7 +21,7 @@ from tracker.db.errors import DamagedDatabaseError, NewerDatabaseError
 
 # The newest migration this version knows, and all it knows, oldest first. A test checks
 # both against Alembic's script directory, so a new migration cannot be forgotten here.
-SCHEMA_REVISIONS = ("0001_initial",)
+SCHEMA_REVISIONS = ("0001_initial", "0002_pack_format_2")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 BUSY_TIMEOUT_S = 30.0
 

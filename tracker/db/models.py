@@ -7,7 +7,17 @@ leaves the pack gets ``active = 0`` (retired) and keeps its history.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -41,6 +51,7 @@ class LevelRow(Base):
     salary: Mapped[str | None] = mapped_column(Text, nullable=True)
     threshold: Mapped[float] = mapped_column(Float, default=80.0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    own_threshold: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0002
 
 
 class AreaRow(Base):
@@ -74,6 +85,26 @@ class MilestoneRow(Base):
     requires: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of ids
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 0002 (pack format 2)
+    elective: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
+    replaces: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+
+
+class ChoiceRow(Base):
+    """A "one of" requirement (pack format 2): done when ``pick`` of ``options`` are done."""
+
+    __tablename__ = "choice"
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skill.id"))
+    level_id: Mapped[str] = mapped_column(ForeignKey("level.id"))
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[int] = mapped_column(Integer, default=1)
+    core: Mapped[bool] = mapped_column(Boolean, default=False)
+    options: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of milestone ids
+    pick: Mapped[int] = mapped_column(Integer, default=1)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class CatalogRow(Base):
@@ -88,6 +119,11 @@ class CatalogRow(Base):
     url: Mapped[str | None] = mapped_column(Text, nullable=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 0002: the issuer's status of the certification
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    retired_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    replaced_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    last_verified: Mapped[str | None] = mapped_column(String(10), nullable=True)
 
 
 class ProgressRow(Base):
@@ -128,6 +164,7 @@ class ProfileRow(Base):
     target_level: Mapped[str | None] = mapped_column(String(120), nullable=True)
     experience_years: Mapped[float | None] = mapped_column(Float, nullable=True)
     updated_at: Mapped[str] = mapped_column(String(32))
+    stack: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")  # 0002: JSON
 
 
 class CertificationRow(Base):

@@ -33,6 +33,7 @@ from tracker.curriculum.model import (
     Area,
     CatalogCertification,
     Curriculum,
+    Choice,
     Level,
     Milestone,
     Skill,
@@ -56,6 +57,21 @@ def export_key(digest: str) -> str:
     ``exported_at``), so that a mentor's review can be matched to the export it names.
     224 bits of the digest: the key stays within the column's 64 characters."""
     return "export:" + digest[:56]
+
+
+def parse_stack(text: object) -> tuple[tuple[str, str], ...]:
+    """The profile's stack column (a JSON object of id -> id) as sorted pairs; anything
+    else reads as no stack (it only names which option a choice gap suggests)."""
+    import json
+
+    try:
+        value = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return ()
+    if not isinstance(value, dict):
+        return ()
+    return tuple(sorted((k, v) for k, v in value.items()
+                        if isinstance(k, str) and isinstance(v, str)))
 
 
 def parse_iso(text: str) -> datetime:
@@ -224,22 +240,30 @@ class Reader:
         with self.read() as con:
             meta = dict(con.execute("SELECT key, value FROM meta WHERE key LIKE 'curriculum_%'"))
             levels = tuple(Level(*r) for r in con.execute(
-                "SELECT id, rank, title, focus, experience, salary, threshold FROM level "
-                "WHERE active ORDER BY rank"))
+                "SELECT id, rank, title, focus, experience, salary, threshold, own_threshold "
+                "FROM level WHERE active ORDER BY rank"))
             areas = tuple(Area(*r) for r in con.execute(
                 "SELECT id, title, description FROM area WHERE active ORDER BY position"))
             skills = tuple(Skill(*r) for r in con.execute(
                 "SELECT id, area_id, title, description FROM skill WHERE active "
                 "ORDER BY position"))
             milestones = tuple(
-                Milestone(i, s, lv, t, d, w, bool(c), _ids(req, f"milestone {i}: requires"))
-                for i, s, lv, t, d, w, c, req in con.execute(
-                    "SELECT id, skill_id, level_id, title, description, weight, core, requires "
-                    "FROM milestone WHERE active ORDER BY position"))
+                Milestone(i, s, lv, t, d, w, bool(c), _ids(req, f"milestone {i}: requires"),
+                          bool(el), _ids(rep, f"milestone {i}: replaces"))
+                for i, s, lv, t, d, w, c, req, el, rep in con.execute(
+                    "SELECT id, skill_id, level_id, title, description, weight, core, requires, "
+                    "elective, replaces FROM milestone WHERE active ORDER BY position"))
+            choices = tuple(
+                Choice(i, s, lv, t, _ids(opts, f"choice {i}: options"), d, w, bool(c), pk)
+                for i, s, lv, t, d, w, c, opts, pk in con.execute(
+                    "SELECT id, skill_id, level_id, title, description, weight, core, options, "
+                    "pick FROM choice WHERE active ORDER BY position"))
             certs = tuple(
-                CatalogCertification(i, n, iss, _ids(sk, f"certification {i}: skills"), lv, url)
-                for i, n, iss, sk, lv, url in con.execute(
-                    "SELECT id, name, issuer, skills, level_id, url FROM catalog_certification "
+                CatalogCertification(i, n, iss, _ids(sk, f"certification {i}: skills"), lv, url,
+                                     st or "active", ro, rb, lvf)
+                for i, n, iss, sk, lv, url, st, ro, rb, lvf in con.execute(
+                    "SELECT id, name, issuer, skills, level_id, url, status, retired_on, "
+                    "replaced_by, last_verified FROM catalog_certification "
                     "WHERE active ORDER BY position"))
             level_ids = {lv.id for lv in levels}
             area_ids = {a.id for a in areas}
@@ -254,6 +278,15 @@ class Reader:
                 _expect(m.level in level_ids, f"milestone {m.id}: level", m.level)
                 _expect(m.skill in skill_ids, f"milestone {m.id}: skill", m.skill)
                 _expect(type(m.weight) is int, f"milestone {m.id}: weight", m.weight)
+            milestone_ids = {m.id for m in milestones}
+            for ch in choices:
+                _expect(ch.level in level_ids, f"choice {ch.id}: level", ch.level)
+                _expect(ch.skill in skill_ids, f"choice {ch.id}: skill", ch.skill)
+                _expect(type(ch.weight) is int, f"choice {ch.id}: weight", ch.weight)
+                _expect(type(ch.pick) is int and 1 <= ch.pick <= max(1, len(ch.options)),
+                        f"choice {ch.id}: pick", ch.pick)
+                for o in ch.options:
+                    _expect(o in milestone_ids, f"choice {ch.id}: option", o)
             for c in certs:
                 _expect(c.level is None or c.level in level_ids,
                         f"certification {c.id}: level", c.level)
@@ -262,7 +295,8 @@ class Reader:
             title=meta.get("curriculum_title", ""),
             description=meta.get("curriculum_description", ""),
             levels=levels, areas=areas, skills=skills, milestones=milestones,
-            certifications=certs)
+            certifications=certs, choices=choices,
+            format=int(meta.get("curriculum_format", "1") or 1))
         object.__setattr__(cur, "content_hash", meta.get("curriculum_hash", ""))
         return cur
 
@@ -273,9 +307,9 @@ class Reader:
 
     def profile(self) -> Profile:
         with self.read() as con:
-            row = con.execute("SELECT name, target_level, experience_years FROM profile "
+            row = con.execute("SELECT name, target_level, experience_years, stack FROM profile "
                               "WHERE id = 1").fetchone()
-        return Profile(*row) if row else Profile()
+        return Profile(*row[:3], parse_stack(row[3])) if row else Profile()
 
     def states(self) -> dict[str, str]:
         with self.read() as con:

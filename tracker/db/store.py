@@ -54,6 +54,26 @@ def iso(ts: datetime) -> str:
     return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def stack_problem(cur: Curriculum, key: str, value: str) -> str | None:
+    """Why ``key=value`` is not a stack entry of this pack (None when it is): ``key`` names
+    a choice or the first part of choice ids (``cloud``), and ``value`` one of its options
+    (``gcp``: an option id, its skill, or a word of its id)."""
+    from tracker import readiness as rd
+
+    keys: dict[str, list[str]] = {}
+    for ch in cur.choices:
+        for k in (ch.id, rd.stack_key(ch)):
+            keys.setdefault(k, []).extend(ch.options)
+    if key not in keys:
+        known = ", ".join(sorted({rd.stack_key(ch) for ch in cur.choices})) or "none"
+        return f"unknown choice {key!r} (the pack's choices: {known})"
+    if not any(rd.stack_matches(value, cur.milestone_by_id.get(o, o)) for o in keys[key]):
+        words = sorted({o.split(".", 1)[0] for o in keys[key]})
+        return (f"{value!r} is not an option of {key!r} (for example: "
+                f"{', '.join(words[:8])})")
+    return None
+
+
 class Store:
     """Open with :meth:`open`; close with :meth:`close` (or use as a context manager).
 
@@ -221,9 +241,23 @@ class Store:
         return self._read.profile()
 
     def set_profile(self, *, name: str = _UNSET, target_level: str | None = _UNSET,
-                    experience_years: float | None = _UNSET) -> tuple[Profile, Profile]:
-        """Change any of the fields given. Returns (previous, new) for undo."""
+                    experience_years: float | None = _UNSET,
+                    stack: Mapping[str, str | None] = _UNSET) -> tuple[Profile, Profile]:
+        """Change any of the fields given. Returns (previous, new) for undo. ``stack``
+        entries are merged into the stored stack; an entry set to None or "" is removed."""
         fields: dict[str, Any] = {}
+        if stack is not _UNSET:
+            merged = self.profile().stack_map
+            cur = self.curriculum()
+            for key, value in stack.items():
+                if not value:
+                    merged.pop(key, None)
+                    continue
+                problem = stack_problem(cur, key, value)
+                if problem:
+                    raise InputError(problem)
+                merged[key] = value
+            fields["stack"] = merged
         if name is not _UNSET:
             fields["name"] = v.check_name(name)
         if target_level is not _UNSET:
@@ -239,7 +273,8 @@ class Store:
     def restore_profile(self, profile: Profile) -> None:
         """Put a previous profile back exactly (undo)."""
         self._w().set_profile({"name": profile.name, "target_level": profile.target_level,
-                               "experience_years": profile.experience_years})
+                               "experience_years": profile.experience_years,
+                               "stack": profile.stack_map})
 
     # ---------------------------------------------------------------- progress
     def progress(self) -> dict[str, ProgressEntry]:

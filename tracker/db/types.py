@@ -13,10 +13,20 @@ class Profile:
     name: str = ""
     target_level: str | None = None
     experience_years: float | None = None
+    # The learner's stack: (choice or stack key, option word) pairs, sorted, e.g.
+    # (("cloud", "gcp"), ("serving", "batch")). Names which option a choice gap suggests.
+    stack: tuple[tuple[str, str], ...] = ()
 
-    def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "target_level": self.target_level,
-                "experience_years": self.experience_years}
+    @property
+    def stack_map(self) -> dict[str, str]:
+        return dict(self.stack)
+
+    def to_dict(self, *, with_stack: bool = False) -> dict[str, object]:
+        d: dict[str, object] = {"name": self.name, "target_level": self.target_level,
+                                "experience_years": self.experience_years}
+        if with_stack:
+            d["stack"] = dict(self.stack)
+        return d
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +112,7 @@ class SyncReport:
     retired: tuple[str, ...] = ()
     reactivated: tuple[str, ...] = ()
     changed: bool = False
+    carried: tuple[str, ...] = ()  # milestones that inherited progress through `replaces`
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from tracker.db.models import (
     AreaRow,
     CatalogRow,
     CertificationRow,
+    ChoiceRow,
     EvidenceRow,
     LevelRow,
     Meta,
@@ -51,6 +52,13 @@ from tracker.db.types import (
 CERT_VERIFICATION_PREFIX = "cert_verification:"
 CERT_FIELDS = ("name", "issuer", "earned", "expires", "credential_id", "url", "catalog_id",
                "source", "verified", "raw")
+
+
+def _profile(row: ProfileRow) -> Profile:
+    from tracker.db.reader import parse_stack
+
+    return Profile(row.name, row.target_level, row.experience_years,
+                   parse_stack(row.stack or "{}"))
 
 
 class Writer:
@@ -118,18 +126,30 @@ class Writer:
 
             upsert(LevelRow, ((lv.id, dict(rank=lv.rank, title=lv.title, focus=lv.focus,
                                             experience=lv.experience, salary=lv.salary,
-                                            threshold=lv.threshold)) for lv in pack.levels))
+                                            threshold=lv.threshold,
+                                            own_threshold=lv.own_threshold))
+                             for lv in pack.levels))
             upsert(AreaRow, ((a.id, dict(title=a.title, description=a.description))
                              for a in pack.areas))
             upsert(SkillRow, ((sk.id, dict(area_id=sk.area, title=sk.title,
                                            description=sk.description)) for sk in pack.skills))
             upsert(MilestoneRow, ((m.id, dict(skill_id=m.skill, level_id=m.level, title=m.title,
                                               description=m.description, weight=m.weight,
-                                              core=m.core, requires=json.dumps(list(m.requires))))
+                                              core=m.core, requires=json.dumps(list(m.requires)),
+                                              elective=m.elective,
+                                              replaces=json.dumps(list(m.replaces))))
                                   for m in pack.milestones), track=True)
+            upsert(ChoiceRow, ((ch.id, dict(skill_id=ch.skill, level_id=ch.level, title=ch.title,
+                                            description=ch.description, weight=ch.weight,
+                                            core=ch.core, options=json.dumps(list(ch.options)),
+                                            pick=ch.pick)) for ch in pack.choices))
             upsert(CatalogRow, ((c.id, dict(name=c.name, issuer=c.issuer,
                                             skills=json.dumps(list(c.skills)), level_id=c.level,
-                                            url=c.url)) for c in pack.certifications))
+                                            url=c.url, status=c.status, retired_on=c.retired_on,
+                                            replaced_by=c.replaced_by,
+                                            last_verified=c.last_verified))
+                                for c in pack.certifications))
+            carried = self._carry_replaced(s, pack)
             # Inactive levels must not collide in rank with active ones.
             for row in s.scalars(select(LevelRow).where(LevelRow.active.is_(False))):
                 row.rank = -abs(row.rank) if row.rank else 0
@@ -138,6 +158,7 @@ class Writer:
             self._set_meta(s, "curriculum_title", pack.title)
             self._set_meta(s, "curriculum_description", pack.description)
             self._set_meta(s, "curriculum_hash", pack.content_hash)
+            self._set_meta(s, "curriculum_format", str(pack.format))
             if file_sha256:
                 self._set_meta(s, "pack_file_sha256", file_sha256)
             if source is not None:
@@ -145,7 +166,50 @@ class Writer:
             profile = s.get(ProfileRow, 1)
             if profile and profile.target_level and profile.target_level not in pack.level_by_id:
                 profile.target_level = None
-        return SyncReport(tuple(added), tuple(retired), tuple(reactivated), changed=True)
+        return SyncReport(tuple(added), tuple(retired), tuple(reactivated), changed=True,
+                          carried=tuple(carried))
+
+    def _carry_replaced(self, s: Session, pack: Curriculum) -> list[str]:
+        """A milestone's ``replaces`` carries its predecessors' progress over: state (the
+        furthest of them), notes, evidence and verdicts are copied to the new id, once,
+        and only while the new id has nothing of its own. The old rows stay as they were
+        (the milestone is retired, its history kept). Returns the ids that received."""
+        rank = {"todo": 0, "learning": 1, "done": 2}
+        carried: list[str] = []
+        now = self.now()
+        for m in pack.milestones:
+            if not m.replaces:
+                continue
+            olds = [r for r in m.replaces if s.get(MilestoneRow, r) is not None]
+            if not olds or s.get(ProgressRow, m.id) is not None:
+                continue
+            if s.scalars(select(EvidenceRow.id).where(EvidenceRow.milestone_id == m.id)).first():
+                continue
+            rows = [r for r in (s.get(ProgressRow, o) for o in olds) if r is not None]
+            evidence = list(s.scalars(select(EvidenceRow).where(
+                EvidenceRow.milestone_id.in_(olds)).order_by(EvidenceRow.id)))
+            reviews = list(s.scalars(select(ReviewRow).where(
+                ReviewRow.milestone_id.in_(olds)).order_by(ReviewRow.id)))
+            if not rows and not evidence and not reviews:
+                continue
+            if rows:
+                best = max(rows, key=lambda r: (rank.get(r.state, 0), r.updated_at))
+                note = "\n\n".join(r.note for r in rows if r.note)
+                s.add(ProgressRow(milestone_id=m.id, state=best.state,
+                                  updated_at=best.updated_at, note=note))
+                if best.state != "todo":
+                    s.add(ProgressEventRow(milestone_id=m.id, state=best.state,
+                                           previous_state="todo", at=now, source="replaces"))
+            for ev in evidence:
+                s.add(EvidenceRow(milestone_id=m.id, text=ev.text, added_at=ev.added_at))
+            for rv in reviews:
+                s.add(ReviewRow(milestone_id=m.id, verdict=rv.verdict, comment=rv.comment,
+                                reviewer=rv.reviewer, reviewed_at=rv.reviewed_at,
+                                imported_at=rv.imported_at,
+                                progress_digest=rv.progress_digest))
+            carried.append(m.id)
+        s.flush()
+        return carried
 
     # ---------------------------------------------------------------- profile
     def set_profile(self, fields: Mapping[str, Any]) -> tuple[Profile, Profile]:
@@ -155,11 +219,13 @@ class Writer:
                 row = ProfileRow(id=1, name="", target_level=None, experience_years=None,
                                  updated_at=self.now())
                 s.add(row)
-            before = Profile(row.name, row.target_level, row.experience_years)
+            before = _profile(row)
             for key, value in fields.items():
+                if key == "stack":
+                    value = json.dumps(dict(value), sort_keys=True)
                 setattr(row, key, value)
             row.updated_at = self.now()
-            return before, Profile(row.name, row.target_level, row.experience_years)
+            return before, _profile(row)
 
     # ---------------------------------------------------------------- progress
     def set_states(self, changes: Mapping[str, str], source: str) -> dict[str, str]:
@@ -386,6 +452,7 @@ class Writer:
             prow = s.get(ProfileRow, 1) or ProfileRow(id=1, updated_at=now)
             prow.name, prow.experience_years, prow.updated_at = p.name, p.experience_years, now
             prow.target_level = p.target_level if p.target_level in cur.level_by_id else None
+            prow.stack = json.dumps(dict(p.stack), sort_keys=True)
             s.merge(prow)
             # Evidence of milestones the file can speak for is replaced; a retired
             # milestone's evidence that the file does not mention is kept.

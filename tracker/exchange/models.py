@@ -26,7 +26,9 @@ from tracker import validation as v
 
 PROGRESS_FORMAT = "mlops-tracker/progress"
 REVIEW_FORMAT = "mlops-tracker/review"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # review files
+# Progress files: 2 once they embed a format-2 pack (choices, electives); 1 is still read.
+PROGRESS_VERSION = 2
 
 # The limits are the input rules' (tracker.validation): one definition for the Store, the
 # forms, the CLI and these files.
@@ -102,6 +104,7 @@ class PackLevel(_Model):
     experience: str = ""
     salary: str | None = None
     threshold: float = 80.0
+    own_threshold: float | None = None
 
 
 class PackArea(_Model):
@@ -126,6 +129,20 @@ class PackMilestone(_Model):
     weight: int = 1
     core: bool = False
     requires: list[str] = []
+    elective: bool = False
+    replaces: list[str] = []
+
+
+class PackChoice(_Model):
+    id: str
+    skill: str
+    level: str
+    title: str
+    description: str = ""
+    weight: int = 1
+    core: bool = False
+    options: list[str]
+    pick: int = 1
 
 
 class PackCertification(_Model):
@@ -135,6 +152,10 @@ class PackCertification(_Model):
     skills: list[str] = []
     level: str | None = None
     url: str | None = None
+    status: Literal["active", "retired"] = "active"
+    retired_on: str | None = None
+    replaced_by: str | None = None
+    last_verified: str | None = None
 
 
 class Pack(_Model):
@@ -149,6 +170,8 @@ class Pack(_Model):
     skills: list[PackSkill] = []
     milestones: list[PackMilestone]
     certifications: list[PackCertification] = []
+    format: Literal[1, 2] = 1
+    choices: list[PackChoice] = []
 
 
 # ------------------------------------------------------------------ progress file
@@ -156,6 +179,8 @@ class Learner(_Model):
     name: Name
     target_level: Ident | None
     experience_years: Annotated[float, Field(ge=0, le=v.MAX_YEARS)] | None
+    # format_version 2: the learner's stack (choice or stack key -> option word)
+    stack: Annotated[dict[Ident, Ident], Field(max_length=50)] = {}
 
 
 class EvidenceItem(_Model):
@@ -238,7 +263,7 @@ class ProgressBody(_Model):
     curriculum loader). :class:`ProgressFile` is the complete model."""
 
     format: Literal["mlops-tracker/progress"]
-    format_version: Literal[1]
+    format_version: Literal[1, 2]
     exported_at: Timestamp
     app_version: Annotated[str, Field(max_length=40)]
     learner: Learner
@@ -254,6 +279,13 @@ class ProgressBody(_Model):
     def _no_duplicates(self) -> "ProgressBody":
         _unique(self.progress, "milestone", "milestone in progress")
         _unique(self.readiness, "level", "level in readiness")
+        if self.format_version < 2:
+            if self.learner.stack:
+                raise ValueError("learner.stack needs format_version 2")
+            pack_format = (self.curriculum.get("format", 1) if isinstance(self.curriculum, dict)
+                           else self.curriculum.format)
+            if pack_format != 1:
+                raise ValueError("a format_version 1 file cannot embed a format-2 pack")
         return self
 
 

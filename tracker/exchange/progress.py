@@ -46,7 +46,7 @@ from tracker.exchange.digest import (
     with_integrity,
 )
 from tracker.exchange.models import (
-    FORMAT_VERSION,
+    PROGRESS_VERSION,
     PROGRESS_FORMAT,
     Pack,
     ProgressBody,
@@ -85,22 +85,28 @@ class CurriculumIndex:
     def __init__(self, cur: Curriculum):
         self.curriculum = cur
         ranks = {lv.id: lv.rank for lv in cur.levels}
-        self.milestone = {m.id: (ranks[m.level], m.weight, m.core) for m in cur.milestones}
+        # (rank, weight, core, options or None, pick, milestone id) per non-elective unit
+        self.units = [(ranks[u.level], u.weight, u.core, u.options or None, u.pick, u.id)
+                      for u in rd.units(cur) if not u.elective]
         self.levels = cur.levels
         self.total: list[int] = []
+        self.own_total: list[int] = []
         self.core_total: list[int] = []
         for lv in cur.levels:
-            req = [v for v in self.milestone.values() if v[0] <= lv.rank]
-            self.total.append(sum(w for _, w, _ in req))
-            self.core_total.append(sum(1 for _, _, c in req if c))
+            req = [v for v in self.units if v[0] <= lv.rank]
+            self.total.append(sum(v[1] for v in req))
+            self.own_total.append(sum(v[1] for v in req if v[0] == lv.rank))
+            self.core_total.append(sum(1 for v in req if v[2]))
 
     def summarize(self, states: Mapping[str, str]) -> tuple[LevelSummary, ...]:
         done_w: dict[int, int] = {}
         done_core: dict[int, int] = {}
-        info = self.milestone
-        for mid, state in states.items():
-            if state == rd.DONE and mid in info:
-                rank, weight, core = info[mid]
+        for rank, weight, core, options, pick, uid in self.units:
+            if options is None:
+                done = states.get(uid) == rd.DONE
+            else:
+                done = sum(1 for o in options if states.get(o) == rd.DONE) >= pick
+            if done:
                 done_w[rank] = done_w.get(rank, 0) + weight
                 if core:
                     done_core[rank] = done_core.get(rank, 0) + 1
@@ -109,9 +115,12 @@ class CurriculumIndex:
             done = sum(w for r, w in done_w.items() if r <= lv.rank)
             core = sum(c for r, c in done_core.items() if r <= lv.rank)
             total = self.total[i]
+            own_total = self.own_total[i]
             percent = 100.0 if total == 0 else 100.0 * done / total
+            own = 100.0 if own_total == 0 else 100.0 * done_w.get(lv.rank, 0) / own_total
             out.append(LevelSummary(lv.id, lv.title, lv.rank, percent,
-                                    percent >= lv.threshold and core == self.core_total[i]))
+                                    own_total > 0 and percent >= lv.threshold
+                                    and own >= lv.own_needed and core == self.core_total[i]))
         return tuple(out)
 
 
@@ -278,7 +287,8 @@ class ProgressReading:
                       for s in d.study_sessions)
         lr = d.learner
         return Snapshot(curriculum=self.curriculum,
-                        profile=Profile(lr.name, lr.target_level, lr.experience_years),
+                        profile=Profile(lr.name, lr.target_level, lr.experience_years,
+                                        tuple(sorted(lr.stack.items()))),
                         progress=progress, certifications=certs, study_sessions=study,
                         reviews=self.reviews_by_milestone(), evidence=evidence)
 
@@ -287,7 +297,7 @@ def read_progress_bytes(data: bytes | str, source: str = "progress file", *,
                         cache: CurriculumCache | None = None) -> ProgressReading:
     """Parse and check a progress file's bytes; :class:`LoadError` for every problem."""
     value, text_keys = safe_json.loads_counting_keys(data, source)
-    safe_json.check_format(value, source, PROGRESS_FORMAT, FORMAT_VERSION, "a progress file")
+    safe_json.check_format(value, source, PROGRESS_FORMAT, PROGRESS_VERSION, "a progress file")
     try:
         doc = ProgressBody.model_validate(value)
     except ValidationError as exc:
@@ -309,7 +319,7 @@ def read_progress_bytes(data: bytes | str, source: str = "progress file", *,
 def read_progress_value(value: Any, source: str = "progress file", *,
                         cache: CurriculumCache | None = None) -> ProgressReading:
     """Check already-parsed JSON (e.g. from :func:`safe_json.loads`) as a progress file."""
-    safe_json.check_format(value, source, PROGRESS_FORMAT, FORMAT_VERSION, "a progress file")
+    safe_json.check_format(value, source, PROGRESS_FORMAT, PROGRESS_VERSION, "a progress file")
     try:
         doc = ProgressBody.model_validate(value)
     except ValidationError as exc:
@@ -378,10 +388,10 @@ def build_progress_document(snap: Snapshot, *, now: datetime | None = None,
 
     doc: dict[str, Any] = {
         "format": PROGRESS_FORMAT,
-        "format_version": FORMAT_VERSION,
+        "format_version": 2 if cur.format >= 2 else 1,
         "exported_at": exported_at,
         "app_version": app_version,
-        "learner": snap.profile.to_dict(),
+        "learner": snap.profile.to_dict(with_stack=cur.format >= 2),
         "curriculum": cur.to_dict(),
         "progress": progress,
         "certifications": [

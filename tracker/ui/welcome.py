@@ -1,5 +1,5 @@
-"""The welcome dialog (first start) and the profile dialog (Edit > Profile): name and
-target level. Saving goes through ``operations.SetProfile`` so it is one transaction and
+"""The welcome dialog (first start) and the profile dialog (Edit > Profile): name, target
+level and the learner's stack (which option of each "one of" requirement they work with). Saving goes through ``operations.SetProfile`` so it is one transaction and
 undoable. GUI thread only.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
                                QVBoxLayout, QWidget)
 
+from tracker import readiness as rd
 from tracker import validation as v
 from tracker.db.errors import InputError
 from tracker.ui import theme
@@ -57,7 +58,25 @@ class ProfileDialog(QDialog):
         self.target.setCurrentIndex(index if index >= 0 else 0)
         form.addRow("&Name:", self.name)
         form.addRow("&Target level:", self.target)
+        # The stack: only names which option a "one of" gap suggests; readiness is the
+        # same whichever option a learner did.
+        self.stack: dict[str, QComboBox] = {}
+        current = profile.stack_map
+        for key, options in rd.stack_options(cur).items():
+            box = QComboBox()
+            box.setAccessibleName(f"Your stack: {key}")
+            box.addItem("Not set (show every option)", None)
+            for value, title in options:
+                box.addItem(title, value)
+            index = box.findData(current.get(key))
+            box.setCurrentIndex(index if index >= 0 else 0)
+            self.stack[key] = box
+            form.addRow(f"{key.replace('-', ' ').capitalize()}:", box)
         lay.addLayout(form)
+        if self.stack:
+            lay.addWidget(label("Any option of a \u201cone of\u201d requirement counts; "
+                                "your stack only decides which one your next steps name.",
+                                role="muted", wrap=True))
         self.hint = label("", role="muted", wrap=True)
         lay.addWidget(self.hint)
 
@@ -111,6 +130,11 @@ class ProfileDialog(QDialog):
         target = self.target.currentData()
         if target != profile.target_level:
             fields["target_level"] = target
+        before = profile.stack_map
+        stack = {k: box.currentData() for k, box in self.stack.items()
+                 if box.currentData() != before.get(k)}
+        if stack:
+            fields["stack"] = stack
         if fields and not perform(self.ctx, SetProfile(self.ctx, **fields)):
             return
         self.accept()

@@ -85,10 +85,15 @@ class CertTableModel(RowTableModel):
         super().__init__(parent)
         self._rows: list[Certification] = []
         self._status: list[str] = []
+        self._retired: dict[int, str] = {}
         self._today = today
 
-    def set_certifications(self, certs: Sequence[Certification]) -> None:
+    def set_certifications(self, certs: Sequence[Certification],
+                           retired: dict[int, str] | None = None) -> None:
+        """``retired``: certification id -> the date its issuer retired it (from the pack's
+        catalog). A retired certification stays the learner's; the status says so."""
         self.beginResetModel()
+        self._retired = dict(retired or {})
         self._rows = list(certs)
         today = self._today().isoformat()
         self._status = [cert_status(c.expires, today) for c in self._rows]
@@ -127,6 +132,8 @@ class CertTableModel(RowTableModel):
         if col == EXPIRES_COL:
             return c.expires or "Never"
         if col == STATUS_COL:
+            if c.id in self._retired:
+                return f"{STATUS_LABELS[status]} · retired by the issuer on {self._retired[c.id]}"
             return STATUS_LABELS[status]
         if col == SOURCE_COL:
             return source_label(c)

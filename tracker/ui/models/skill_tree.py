@@ -68,6 +68,19 @@ def short_level_titles(levels) -> dict[str, str]:
         out[lv.id] = " ".join(kept) or lv.title
     return out
 
+
+def marks(node: Node) -> str:
+    """The Level column's marks: core, elective, one of N."""
+    out = ""
+    if node.choice:
+        out += f" · one of {node.choice_size}"
+    if node.core:
+        out += " · core"
+    if node.elective:
+        out += " · elective"
+    return out
+
+
 @dataclass(eq=False)
 class Node:
     """One row of the tree. Area and skill rows carry done/total counts."""
@@ -83,6 +96,10 @@ class Node:
     level_title: str = ""
     level_short: str = ""   # for the narrow Level column; level_title in tooltips
     core: bool = False
+    elective: bool = False
+    choice: str = ""          # title of the "one of" requirement this milestone is an option of
+    choice_size: int = 0      # how many options that choice has
+    requires: tuple[str, ...] = ()  # titles of the prerequisites
     state: str = TODO
     review: str | None = None
     done: int = 0
@@ -114,6 +131,7 @@ def build_tree(cur: Curriculum, states: Mapping[str, str],
         by_skill.setdefault(m.skill, []).append(m)
     milestones: dict[str, Node] = {}
     short = short_level_titles(cur.levels)
+    choice_of = cur.choice_of
     for area in cur.areas:
         skills = [s for s in cur.skills if s.area == area.id and by_skill.get(s.id)]
         if not skills:
@@ -127,7 +145,12 @@ def build_tree(cur: Curriculum, states: Mapping[str, str],
                                level=m.level, level_title=lv.title if lv else m.level,
                                level_short=short.get(m.level, m.level),
                                core=m.core, state=states.get(m.id, TODO),
-                               review=reviews.get(m.id)))
+                               review=reviews.get(m.id), elective=m.elective))
+                ch = choice_of.get(m.id)
+                if ch is not None:
+                    n.core, n.choice, n.choice_size = ch.core, ch.title, len(ch.options)
+                n.requires = tuple(cur.milestone_by_id[r].title if r in cur.milestone_by_id
+                                   else r for r in m.requires)
                 n.search = " ".join((m.title, m.id, m.description, sk.title, area.title)).lower()
                 milestones[m.id] = n
             s.recount()
@@ -405,7 +428,7 @@ class SkillTreeModel(QAbstractItemModel):
             return node.title
         if node.kind == MILESTONE:
             if col == LEVEL_COL:
-                return (node.level_short or node.level_title) + (" · core" if node.core else "")
+                return (node.level_short or node.level_title) + marks(node)
             if col == STATE_COL:
                 state = STATE_LABELS.get(node.state, node.state)
                 if node.review:
@@ -426,11 +449,22 @@ class SkillTreeModel(QAbstractItemModel):
             text = f"<p><b>{html.escape(node.title)}</b></p>"
             if node.description:
                 text += f"<p>{html.escape(node.description)}</p>"
+            if node.choice:
+                text += (f"<p>One of {node.choice_size} ways to meet: "
+                         f"{html.escape(node.choice)}. Any one of them counts.</p>")
+            if node.elective:
+                text += "<p>Elective: shown and counted in breadth, never required.</p>"
+            if node.requires:
+                text += ("<p>Needs first: " + html.escape("; ".join(node.requires)) + "</p>")
             return text
         if col == LEVEL_COL:
             text = f"<p>{html.escape(node.level_title)}</p>"
             if node.core:
                 text += "<p>Core milestone: required to be ready for its level</p>"
+            if node.elective:
+                text += "<p>Elective: never required</p>"
+            if node.choice:
+                text += f"<p>One of {node.choice_size}: any one option counts</p>"
             return text
         if col == STATE_COL:
             review = ""
@@ -445,6 +479,10 @@ class SkillTreeModel(QAbstractItemModel):
             parts = [node.title, STATE_LABELS.get(node.state, node.state), node.level_title]
             if node.core:
                 parts.append("core")
+            if node.elective:
+                parts.append("elective")
+            if node.choice:
+                parts.append(f"one of {node.choice_size}: {node.choice}")
             if node.review:
                 parts.append("mentor review: " + VERDICT_LABELS.get(node.review, node.review))
             return ", ".join(parts) if col == TITLE_COL else self._display(node, col)

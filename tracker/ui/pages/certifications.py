@@ -71,6 +71,19 @@ class _Table(QTableView):
         super().keyPressEvent(e)
 
 
+def retired_by_issuer(cur, certs) -> dict[int, str]:
+    """Held certifications whose catalog entry (by catalog id, else by name) the issuer
+    has retired: id -> retired_on."""
+    by_name = {e.name.casefold(): e for e in cur.certifications}
+    out = {}
+    for c in certs:
+        e = cur.certification_by_id.get(c.catalog_id or "") or by_name.get(
+            c.name.strip().casefold())
+        if e is not None and e.retired:
+            out[c.id] = e.retired_on or "an unknown date"
+    return out
+
+
 class CertificationsPage(Page):
     title = "Certifications"
     object_name = "certificationsPage"
@@ -164,7 +177,8 @@ class CertificationsPage(Page):
         current = self.table.currentIndex().data(CertIdRole)
         certs = self.ctx.store.certifications()
         self._loaded_day = self._today().isoformat()
-        self.model.set_certifications(certs)
+        self.model.set_certifications(certs, retired_by_issuer(self.ctx.store.curriculum(),
+                                                               certs))
         self._select_ids(keep, current)
         self.empty.setVisible(not certs)
         self.table.setVisible(bool(certs))

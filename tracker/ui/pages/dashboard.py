@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget)
 
 from tracker import readiness as rd
-from tracker.curriculum.model import Curriculum, Level, Milestone
+from tracker.status import gap_milestone, gap_tags, gap_title, gap_tooltip
+from tracker.curriculum.model import Curriculum, Level
 from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
 from tracker.ui.pages.base import Page
@@ -39,7 +40,7 @@ class DashboardData:
     focus: Level | None            # the target level, else the next level
     target_set: bool
     breakdown: list[rd.AreaReadiness]
-    steps: list[Milestone]
+    steps: list[rd.Unit]
     pace: rd.Pace | None
     today: date
     heat: list
@@ -59,7 +60,7 @@ def load(store) -> DashboardData:
     profile = store.profile()
     now = _parse(store.now())
     today = now.date()
-    results = rd.readiness(cur, states)
+    results = rd.readiness(cur, states, profile.stack_map)
     current = rd.current_level(results)
     nxt = rd.next_level(cur, current)
     target_set = bool(profile.target_level and profile.target_level in cur.level_by_id)
@@ -172,7 +173,8 @@ class DashboardPage(Page):
         self.level_bars = LevelBars()
         self.levels_card.body.addWidget(self.level_bars)
         self.levels_note = label("The tick on each bar marks the level's threshold; a level is "
-                                 "ready at its threshold with every core milestone done.",
+                                 "ready at its threshold, with its own milestones at their "
+                                 "threshold too and every core milestone done.",
                                  role="muted", wrap=True)
         self.levels_card.body.addWidget(self.levels_note)
 
@@ -313,12 +315,12 @@ class DashboardPage(Page):
         for i, (b, detail) in enumerate(zip(self.step_buttons, self.step_details)):
             if i < len(d.steps):
                 m = d.steps[i]
-                lv = d.cur.level_by_id[m.level]
                 area = d.cur.area_by_id[d.cur.area_of(m)]
-                b.set_full_text(f"{i + 1}. {m.title}",
-                                tooltip=f"{m.title}\n\nOpens it on the Skills page")
-                b.setProperty("milestone", m.id)
-                detail.setText(("Core · " if m.core else "") + f"{lv.title} · {area.title}")
+                b.set_full_text(f"{i + 1}. {gap_title(d.cur, m)}",
+                                tooltip=gap_tooltip(d.cur, m)
+                                + "\n\nOpens it on the Skills page")
+                b.setProperty("milestone", gap_milestone(m))
+                detail.setText(f"{gap_tags(d.cur, m)} · {area.title}")
                 b.show()
                 detail.show()
             else:

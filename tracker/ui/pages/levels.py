@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QScrollArea, QSizePolic
                                QWidget)
 
 from tracker import readiness as rd
+from tracker.status import gap_milestone, gap_tags, gap_title, gap_tooltip
 from tracker.curriculum.model import Curriculum, Level
 from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
@@ -28,12 +29,23 @@ VERDICT_MARKS = {"verified": "✓ Verified", "needs-work": "⚠ Needs work"}
 
 
 def why_lines(r: rd.LevelReadiness) -> list[tuple[bool, str]]:
-    """The reasons a level is (not) ready, as (ok, text) pairs."""
+    """The reasons a level is (not) ready, as (ok, text) pairs: the cumulative threshold
+    with the level's own milestones (depth), then the core milestones."""
     th = r.level.threshold
-    if r.percent >= th:
-        first = (True, f"Threshold reached: {fmt_percent(r.percent)} of the {th:g}% needed")
+    own = r.level.own_needed
+    if r.own_empty:
+        own_ok, own_text = False, "this level has no milestones of its own"
     else:
-        first = (False, f"Threshold not reached: {fmt_percent(r.percent)} of the {th:g}% needed")
+        own_ok = r.own_percent >= own
+        own_text = (f"this level's own milestones {fmt_percent(r.own_percent)} of the "
+                    f"{own:g}% needed")
+    if r.percent >= th and own_ok:
+        first = (True, f"Threshold reached: {fmt_percent(r.percent)} of the {th:g}% needed; "
+                       f"{own_text}")
+    else:
+        word = "reached" if r.percent >= th else "not reached"
+        first = (False, f"Threshold {word}: {fmt_percent(r.percent)} of the {th:g}% needed; "
+                        f"{own_text}")
     core_ok = r.core_done == r.core_total
     second = (core_ok, f"Core milestones done: {r.core_done} of {r.core_total}")
     return [first, second]
@@ -131,14 +143,23 @@ class LevelCard(Card):
             w.setText(("✓ " if ok else "✗ ") + text)
             c = theme.success(pal) if ok else theme.danger(pal)
             w.setStyleSheet(f"color: {c.name()};")
-        self.gaps_title.setText(f"Gaps in order ({len(r.gaps)})" if r.gaps else "Gaps")
+        electives = sum(1 for g in r.gaps if g.elective)
+        required = len(r.gaps) - electives
+        if not r.gaps:
+            self.gaps_title.setText("Gaps")
+        elif electives:
+            self.gaps_title.setText(f"Gaps in order ({required} required, then {electives} "
+                                    f"elective{'s' if electives != 1 else ''})")
+        else:
+            self.gaps_title.setText(f"Gaps in order ({len(r.gaps)})")
         for i, (b, mark) in enumerate(self.gap_rows):
             if i < len(r.gaps):
                 m = r.gaps[i]
-                extra = ("core · " if m.core else "") + cur.level_by_id[m.level].title
-                b.set_full_text(m.title, tooltip=f"{m.title}\n({extra})\n\nOpens it on the "
-                                                 "Skills page")
-                b.setProperty("milestone", m.id)
+                extra = gap_tags(cur, m)
+                b.set_full_text(("Elective: " if m.elective else "") + gap_title(cur, m),
+                                tooltip=f"{gap_tooltip(cur, m)}\n({extra})\n\nOpens it on "
+                                        "the Skills page")
+                b.setProperty("milestone", gap_milestone(m))
                 rv = reviews.get(m.id)
                 if rv is not None:
                     mark.setText(VERDICT_MARKS.get(rv.verdict, rv.verdict))
@@ -227,15 +248,17 @@ class LevelsPage(Page):
         profile = store.profile()
         reviews = store.reviews()
         self._build_cards(cur)
-        results = rd.readiness(cur, states)
+        results = rd.readiness(cur, states, profile.stack_map)
         current = rd.current_level(results)
         self.intro.setText(
-            "A level is ready when its readiness reaches the threshold and every core "
-            "milestone up to that level is done. "
+            "A level is ready when its readiness reaches the threshold, its own milestones "
+            "reach their threshold too, and every core milestone up to that level is done. "
+            "A \"one of\" requirement counts once, whichever option you did; electives "
+            "never count. "
             + (f"Current level: {current.title}." if current else "No level reached yet."))
         for r in results:
             self.cards[r.level.id].update_from(
-                cur, r, rd.breakdown(cur, states, r.level.id), reviews,
+                cur, r, rd.breakdown(cur, states, r.level.id, profile.stack_map), reviews,
                 current=current is not None and current.id == r.level.id,
                 target=profile.target_level == r.level.id)
 

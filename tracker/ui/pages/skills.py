@@ -267,8 +267,10 @@ class SkillsPage(Page):
         self.detail_meta = label(wrap=True)
         self.detail_desc = label(wrap=True, selectable=True)
         self.detail_desc.setAccessibleName("Description")
+        self.detail_links = label(wrap=True, selectable=True)
+        self.detail_links.setAccessibleName("Choice and prerequisites")
         for w in (self.placeholder, self.detail_title, self.detail_path, self.detail_meta,
-                  self.detail_desc):
+                  self.detail_desc, self.detail_links):
             box.addWidget(w)
 
         # Milestone-only part.
@@ -651,7 +653,7 @@ class SkillsPage(Page):
         self._note_mid = None
         self.placeholder.show()
         for w in (self.detail_title, self.detail_path, self.detail_meta, self.detail_desc,
-                  self.milestone_box, self.certs_heading, self.certs_label):
+                  self.detail_links, self.milestone_box, self.certs_heading, self.certs_label):
             w.hide()
 
     def _refresh_detail(self, *, reload_evidence: bool = False) -> None:
@@ -673,13 +675,24 @@ class SkillsPage(Page):
             self.detail_title.setText(m.title)
             self.detail_path.setText(f"{area.title if area else skill.area} › {skill.title}")
             meta = [f"Level: {level.title if level else m.level}"]
-            if m.core:
-                meta.append("Core milestone (needed to be ready for its level)")
-            if m.weight != 1:
-                meta.append(f"Weight {m.weight}")
+            ch = cur.choice_of.get(m.id)
+            if ch is not None:
+                if ch.core:
+                    meta.append("Core requirement, met by any one of its options")
+                if ch.weight != 1:
+                    meta.append(f"Weight {ch.weight}")
+            else:
+                if m.core:
+                    meta.append("Core milestone (needed to be ready for its level)")
+                if m.elective:
+                    meta.append("Elective: counts for breadth, never required")
+                if m.weight != 1:
+                    meta.append(f"Weight {m.weight}")
             self.detail_meta.setText(" · ".join(meta))
             self.detail_desc.setText(m.description)
             self.detail_desc.setVisible(bool(m.description))
+            self.detail_links.setText(self._links_text(cur, m))
+            self.detail_links.setVisible(bool(self.detail_links.text()))
             self.milestone_box.show()
             if reload_evidence or self._note_mid != ident:
                 self._evidence = self.ctx.store.evidence(ident)
@@ -711,6 +724,7 @@ class SkillsPage(Page):
             self.detail_meta.setText(f"Milestones: {done}")
             self.detail_desc.setText(desc)
             self.detail_desc.setVisible(bool(desc))
+            self.detail_links.hide()
             if kind == SKILL:
                 self._show_certs(ident)
             else:
@@ -781,6 +795,28 @@ class SkillsPage(Page):
             self.evidence_list.addItem(item)
         self._update_evidence_buttons()
 
+    def _links_text(self, cur, m) -> str:
+        """Plain text: the choice this milestone is an option of, and its prerequisites
+        with their state."""
+        lines = []
+        ch = cur.choice_of.get(m.id)
+        if ch is not None:
+            lines.append(f"One of {len(ch.options)} ways to meet \u201c{ch.title}\u201d; "
+                         "any one counts:")
+            for o in ch.options:
+                om = cur.milestone_by_id.get(o)
+                state = self._states.get(o, "todo")
+                mark = "✓" if state == "done" else ("→" if o == m.id else "·")
+                lines.append(f"  {mark} {om.title if om else o}")
+        if m.requires:
+            lines.append("Needs first:")
+            for r in m.requires:
+                rm = cur.milestone_by_id.get(r)
+                done = self._states.get(r) == "done"
+                lines.append(f"  {'✓' if done else '·'} {rm.title if rm else r}"
+                             + ("" if done else " (not done yet)"))
+        return "\n".join(lines)
+
     def _show_certs(self, skill_id: str) -> None:
         cur = self.ctx.store.curriculum()
         certs = [c for c in cur.certifications if skill_id in c.skills]
@@ -792,10 +828,15 @@ class SkillsPage(Page):
         lines = []
         for c in certs:
             line = f"• {c.name} ({c.issuer})"
-            if c.level in cur.level_by_id:
+            if c.retired:
+                line += f", retired by the issuer on {c.retired_on}"
+                if c.replaced_by in cur.certification_by_id:
+                    line += f" (successor: {cur.certification_by_id[c.replaced_by].name})"
+            elif c.level in cur.level_by_id:
                 line += f", recommended at {cur.level_by_id[c.level].title}"
             if c.id in self._held:
-                line += " ✓ you hold this"
+                line += " ✓ you hold this" + (" (still yours; retired by the issuer)"
+                                              if c.retired else "")
             lines.append(line)
         self.certs_label.setText("\n".join(lines))
 
