@@ -15,14 +15,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     e = ksub.add_parser("export", help="write the public part of your review-signing key "
                                        "(made if you have none) for others to trust")
     e.add_argument("--name", required=True, help="your name as you sign reviews")
-    e.add_argument("-o", "--output", required=True, metavar="FILE")
+    e.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="where to write the public key (JSON; never the database or a backup)")
     e.set_defaults(func=cmd_export)
     i = ksub.add_parser("import", help="trust a mentor's published key before the first "
                                        "review from them")
     i.add_argument("file", help="a key file written by 'reviewer-key export'")
     i.set_defaults(func=cmd_import)
     ls = ksub.add_parser("list", help="the reviewers' keys this app knows")
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--json", action="store_true", help="one JSON document on stdout")
     ls.set_defaults(func=cmd_list)
 
 
