@@ -100,7 +100,7 @@ def pace_text(d: DashboardData) -> tuple[str, str]:
         when = d.today + timedelta(days=days)
         span = (f"about {days} days" if days < 14 else f"about {round(days / 7)} weeks"
                 if days < 120 else f"about {round(days / 30.4)} months")
-        eta = (f"At this pace, {title} in {span} (around {when.strftime('%d %b %Y')}); "
+        eta = (f"At this pace, {title} in {span} (around {when.isoformat()}); "
                f"{d.pace.remaining_weight} points to go.")
     return pace, eta
 

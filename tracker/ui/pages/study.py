@@ -16,7 +16,6 @@ from PySide6.QtCore import QDate, QItemSelectionModel, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -49,6 +48,7 @@ from tracker.ui.operations import (
 )
 from tracker.ui.pages.base import Page
 from tracker.ui.widgets import Card, heading, label, tip
+from tracker.ui.widgets.dates import DateField, iso
 from tracker.ui.widgets.weekly_chart import WEEKS, WeeklyChart, first_day_needed, weekly_totals
 
 NO_SKILL = "(none)"
@@ -80,10 +80,7 @@ class StudyPage(Page):
         self._loaded_day = ""
 
         # ---- the form
-        self.date_edit = QDateEdit()
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setAccessibleName("Study date")
+        self.date_edit = DateField("Study date")
         self.minutes_spin = QSpinBox()
         self.minutes_spin.setRange(1, v.MAX_MINUTES)
         self.minutes_spin.setValue(30)
@@ -132,6 +129,7 @@ class StudyPage(Page):
         self.table = _Table()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Study sessions")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -266,7 +264,7 @@ class StudyPage(Page):
 
     # -------------------------------------------------------- actions
     def add_session(self) -> bool:
-        day = self.date_edit.date().toString("yyyy-MM-dd")
+        day = iso(self.date_edit.date())
         op = AddStudySession(self.ctx, self.minutes_spin.value(), day,
                              self.skill_combo.currentData(), self.note_edit.text().strip())
         if not perform(self.ctx, op):

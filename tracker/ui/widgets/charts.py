@@ -471,7 +471,7 @@ class StudyHeatmap(_Chart):
 
     def _item_tip(self, i: int) -> str:
         d = self._cells[i][1]
-        parts = [d.day.strftime("%a %d %b %Y")]
+        parts = [f"{d.day.strftime('%a')} {d.day.isoformat()}"]
         parts.append(f"{d.minutes} min studied" if d.minutes else "no study logged")
         if d.done:
             parts.append(f"{d.done} milestone{'s' if d.done != 1 else ''} done")
