@@ -77,6 +77,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("study", "Study log", "study", _study),
 )
 PAGE_KEYS = tuple(p.key for p in PAGES)
+# The View menu's items, with mnemonics that differ from each other and from "&Theme".
+PAGE_MENU_TEXT = {"dashboard": "&Dashboard", "skills": "&Skills", "levels": "&Levels",
+                  "certifications": "&Certifications", "study": "Stud&y log"}
 
 ENV_PAGE = "MLOPS_TRACKER_PAGE"
 ENV_THEME = "MLOPS_TRACKER_THEME"
@@ -254,7 +257,7 @@ class MainWindow(QMainWindow):
         self.backup_action = QAction("&Back Up Now", self)
         self.backup_action.setStatusTip("Copy your progress database to the backups folder")
         self.backup_action.triggered.connect(self.back_up_now)
-        self.backups_action = QAction("Restore a &Backup…", self)
+        self.backups_action = QAction("Restore a Bac&kup…", self)
         self.backups_action.setStatusTip("List the backups and restore one")
         self.backups_action.triggered.connect(self.show_backups)
         file_menu.insertActions(self.quit_action, [self.backup_action, self.backups_action])
@@ -283,7 +286,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         self.page_actions: list[QAction] = []
         for spec in PAGES:
-            act = QAction(spec.title, self)
+            act = QAction(PAGE_MENU_TEXT.get(spec.key, spec.title), self)
             act.setShortcut(self._page_shortcut(spec.key))
             act.triggered.connect(lambda _=False, k=spec.key: self.show_page(k))
             view.addAction(act)

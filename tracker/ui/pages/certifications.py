@@ -90,6 +90,7 @@ class CertificationsPage(Page):
         self.table = _Table()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Certifications")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

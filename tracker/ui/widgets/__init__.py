@@ -93,6 +93,16 @@ class LinkButton(QPushButton):
     def full_text(self) -> str:
         return self._full
 
+    def keyPressEvent(self, event) -> None:
+        # A link opens with Enter, as in a browser (a QPushButton outside a dialog only
+        # reacts to Space).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() \
+                & ~Qt.KeyboardModifier.KeypadModifier:
+            event.accept()
+            self.animateClick()
+            return
+        super().keyPressEvent(event)
+
     def set_full_text(self, text: str, tooltip: str | None = None) -> None:
         self._full = text
         self.setToolTip(tip(text if tooltip is None else tooltip))
