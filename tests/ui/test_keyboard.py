@@ -267,3 +267,27 @@ def test_enter_on_a_dashboard_next_step_opens_it_on_the_skills_page(qtbot, windo
     button.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(button, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.current_key() == "skills")
+
+
+# ------------------------------------------------------------------ undo from a text box
+def test_ctrl_z_in_a_box_with_nothing_to_undo_undoes_the_last_change(qtbot, window, store):
+    from tracker.ui.operations import SetStates, perform
+
+    window.resize(1240, 800)
+    activate(qtbot, window)
+    skills = window.show_page("skills")
+    m = store.curriculum().milestones[0].id
+    assert perform(window.ctx, SetStates(window.ctx, {m: "done"}, text="Mark it done"))
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # Edit > Find
+    box = skills.filter_edit
+    qtbot.waitUntil(box.hasFocus)
+    assert not box.isUndoAvailable()
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert store.states().get(m, "todo") == "todo"          # the tick was undone
+    qtbot.keyClick(box, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert store.states().get(m) == "done"                  # and redone
+    # Text typed in the box is the box's own to undo first.
+    qtbot.keyClicks(box, "canary")
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert box.text() == "" and store.states().get(m) == "done"

@@ -152,6 +152,9 @@ class MainWindow(QMainWindow):
         self._tint_icons()
 
         self._build_menus()
+        from tracker.ui.undo_keys import UndoFallthrough
+
+        UndoFallthrough.install(self)  # Ctrl+Z in a box with nothing to undo: the last change
         self.statusBar().setSizeGripEnabled(True)
         self._show_curriculum_warning(getattr(store, "curriculum_warning", None))
 
