@@ -27,6 +27,7 @@ from tracker import APP_NAME, __version__
 from tracker.ui import icons, theme
 from tracker.ui.context import AppContext, Kinds
 from tracker.ui.pages.base import Page
+from tracker.ui.widgets import tip as widgets_tip
 
 PageFactory = Callable[[AppContext], Page]
 
@@ -163,6 +164,8 @@ class MainWindow(QMainWindow):
         self.ctx.status_message.connect(self._show_status)
         self.ctx.error.connect(self.show_error)
         self.ctx.navigate.connect(self.navigate)
+        self.statusBar().messageChanged.connect(
+            lambda text: text or self.statusBar().setToolTip(""))
         if app is not None:
             app.applicationStateChanged.connect(self._on_app_state)
 
@@ -383,7 +386,21 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(note)
 
     def _show_status(self, message: str) -> None:
-        self.statusBar().showMessage(message, 8000)
+        self.show_status(message)
+
+    def show_status(self, message: str, timeout: int = 8000) -> str:
+        """A one-line status message, elided with "…" to the room the status bar has (the
+        whole message in the bar's tooltip while it shows); returns the text shown."""
+        bar = self.statusBar()
+        one = " ".join(message.split())
+        room = bar.width() - 40
+        for w in bar.findChildren(QWidget):
+            if w.isVisible() and w.parent() is not None and w.objectName() == "curriculumWarning":
+                room -= w.width() + 12
+        shown = bar.fontMetrics().elidedText(one, Qt.TextElideMode.ElideRight, max(80, room))
+        bar.setToolTip(widgets_tip(one) if shown != one else "")
+        bar.showMessage(shown, timeout)
+        return shown
 
     def show_error(self, message: str) -> None:
         """A one-line error in a window-modal box (plain text; never blocks the caller)."""
@@ -393,7 +410,7 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_error_box = box
         box.open()
-        self.statusBar().showMessage(message.splitlines()[0] if message else "Error", 8000)
+        self.show_status(message.splitlines()[0] if message else "Error")
 
     def _update_title(self) -> None:
         name = self.store.profile().name

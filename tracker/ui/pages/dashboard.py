@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout,
+                               QWidget)
 
 from tracker import readiness as rd
 from tracker.curriculum.model import Curriculum, Level, Milestone
 from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
 from tracker.ui.pages.base import Page
-from tracker.ui.widgets import Card, LinkButton, fmt_percent, label
+from tracker.ui.widgets import Card, LinkButton, breakable, fmt_percent, label
 from tracker.ui.widgets.charts import (AreaChart, AreaRow, LevelBars, LevelRow, StudyHeatmap,
                                        current_streak, active_days, heatmap_start,
                                        heatmap_weeks)
@@ -149,8 +150,11 @@ class DashboardPage(Page):
 
         # summary
         self.summary = Card()
-        self.name_label = label("", point_delta=6, bold=True)
+        self.name_label = label("", point_delta=6, bold=True, wrap=True)
         self.name_label.setObjectName("learnerName")
+        # A long name wraps instead of widening the page past the window.
+        self.name_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                      QSizePolicy.Policy.Minimum)
         self.summary.body.addWidget(self.name_label)
         stats = QHBoxLayout()
         stats.setSpacing(theme.SPACING * 2)
@@ -267,7 +271,8 @@ class DashboardPage(Page):
     def refresh(self) -> None:
         self._dirty = False
         self.data = d = load(self.ctx.store)
-        self.name_label.setText(d.name or "Your progress")
+        self.name_label.setText(breakable(d.name) if d.name else "Your progress")
+        self.name_label.setAccessibleName(d.name or "Your progress")
         by_id = {r.level.id: r for r in d.results}
 
         self.current_label.setText(d.current.title if d.current else "None yet")

@@ -23,6 +23,30 @@ def tip(text: str) -> str:
     return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
 
 
+def clip(text: str, limit: int = 40) -> str:
+    """``text`` on one line and at most ``limit`` characters, cut at a word where one is
+    near and marked with "…" (for titles inside undo steps and status messages)."""
+    one = " ".join(text.split())
+    if len(one) <= limit:
+        return one
+    cut = one[:limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-—") + "…"
+
+
+def breakable(text: str, every: int = 16) -> str:
+    """``text`` with a zero-width space inside every run of more than ``every`` characters
+    without a space, so that a word-wrapping label can wrap even a very long word."""
+    out = []
+    for word in text.split(" "):
+        if len(word) > every:
+            word = "\u200b".join(word[i:i + every] for i in range(0, len(word), every))
+        out.append(word)
+    return " ".join(out)
+
+
 def fmt_percent(p: float) -> str:
     """How every page shows a readiness percent (one decimal, like the CLI)."""
     return f"{p:.1f}%"
