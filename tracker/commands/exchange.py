@@ -224,7 +224,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- cohort
 def cmd_cohort(args: argparse.Namespace) -> int:
-    from tracker.exchange.cohort import cohort_csv, cohort_table, expand_paths, load_cohort
+    from tracker.exchange.cohort import (cohort_csv_bytes, cohort_table, expand_paths,
+                                         load_cohort)
 
     out = None
     if args.csv:  # never onto a file of the cohort itself (a listing; nothing read yet)
@@ -235,9 +236,9 @@ def cmd_cohort(args: argparse.Namespace) -> int:
 
     result = load_cohort(args.paths, on_skip=skip)
     if out is not None:
-        from tracker.atomicio import write_text
+        from tracker.atomicio import write_bytes
 
-        write_text(out, cohort_csv(result))
+        write_bytes(out, cohort_csv_bytes(result))
     if args.json:
         print_json({"learners": [
             {"file": str(r.path), "learner": r.learner, "target_level": r.target_level,
