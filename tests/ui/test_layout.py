@@ -71,6 +71,10 @@ def test_long_status_messages_are_elided_with_an_ellipsis(qtbot, window):
     window.ctx.status_message.emit("Saved")
     assert window.statusBar().currentMessage() == "Saved"
     assert window.statusBar().toolTip() == ""
+    # A window not shown yet has no width to fit: the message stays whole.
+    window.hide()
+    window.ctx.status_message.emit(message)
+    assert window.statusBar().currentMessage() == " ".join(message.split())
 
 
 def test_undo_steps_cut_long_names_at_a_word_with_an_ellipsis(ctx):

@@ -393,6 +393,10 @@ class MainWindow(QMainWindow):
         whole message in the bar's tooltip while it shows); returns the text shown."""
         bar = self.statusBar()
         one = " ".join(message.split())
+        if not bar.isVisible():  # not laid out yet (a hidden window): nothing to fit
+            bar.setToolTip("")
+            bar.showMessage(one, timeout)
+            return one
         room = bar.width() - 40
         for w in bar.findChildren(QWidget):
             if w.isVisible() and w.parent() is not None and w.objectName() == "curriculumWarning":

@@ -19,9 +19,9 @@ from tracker.curriculum.model import Curriculum, Level, Milestone
 from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
 from tracker.ui.pages.base import Page
-from tracker.ui.widgets import Card, LinkButton, breakable, fmt_percent, label
 from tracker.ui.pages.dashboard_cards import (ExpiringCertsCard, MentorFeedbackCard,
                                              expiring_soon, needs_work)
+from tracker.ui.widgets import Card, LinkButton, breakable, fmt_percent, label
 from tracker.ui.widgets.charts import (AreaChart, AreaRow, LevelBars, LevelRow, StudyHeatmap,
                                        current_streak, active_days, heatmap_weeks)
 from tracker.ui.widgets.study_totals import heat_totals_text
