@@ -155,7 +155,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         from tracker.ui.undo_keys import UndoFallthrough
 
-        UndoFallthrough.install(self)  # Ctrl+Z in a box with nothing to undo: the last change
+        # Ctrl+Z in a box with nothing to undo: the last change (each page as it is built)
+        self.undo_keys = UndoFallthrough(self)
         self.statusBar().setSizeGripEnabled(True)
         self._show_curriculum_warning(getattr(store, "curriculum_warning", None))
 
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
         self._pages[key] = built
+        self.undo_keys.watch(built)
         return built
 
     def built_pages(self) -> dict[str, Page]:

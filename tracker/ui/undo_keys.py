@@ -3,9 +3,12 @@
 A QLineEdit claims Ctrl+Z (and Ctrl+Shift+Z / Ctrl+Y) for itself even when its own undo
 history is empty, so with the focus in the Skills filter box the key did nothing at all
 while the Edit menu offered "Undo Mark … done". :class:`UndoFallthrough` watches the line
-edits of one window as they get the focus and lets those keys through to the window's undo
-and redo actions whenever the box itself has nothing to undo or redo. A box with its own
-history (text just typed) keeps the usual behaviour.
+edits of a window's pages (the window hands it each page as it is built) and lets those keys
+through to the window's undo and redo actions whenever the box itself has nothing to undo
+or redo. A box with its own history (text just typed) keeps the usual behaviour.
+
+It watches the widgets themselves, not ``QApplication.focusChanged``: that signal hands
+Python widgets that are being destroyed, which is not safe to wrap.
 
 GUI thread only.
 """
@@ -14,30 +17,26 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 _WATCHED = "_undoFallthrough"
 
 
 class UndoFallthrough(QObject):
-    """Installed once per main window (see :meth:`install`)."""
+    """One per main window; :meth:`watch` each page (or any widget) it shows."""
 
     def __init__(self, window: QWidget):
         super().__init__(window)
-        self._window = window
-        app = QApplication.instance()
-        if app is not None:
-            app.focusChanged.connect(self._focus_changed)
 
-    @classmethod
-    def install(cls, window: QWidget) -> "UndoFallthrough":
-        return cls(window)
-
-    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if (isinstance(new, QLineEdit) and not new.property(_WATCHED)
-                and self._window.isAncestorOf(new)):
-            new.setProperty(_WATCHED, True)
-            new.installEventFilter(self)
+    def watch(self, widget: QWidget) -> None:
+        """Let Undo/Redo through from every line edit inside ``widget`` (once each)."""
+        edits = widget.findChildren(QLineEdit)
+        if isinstance(widget, QLineEdit):
+            edits.append(widget)
+        for edit in edits:
+            if not edit.property(_WATCHED):
+                edit.setProperty(_WATCHED, True)
+                edit.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
         if ev.type() == QEvent.Type.ShortcutOverride and isinstance(obj, QLineEdit):
