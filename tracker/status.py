@@ -140,3 +140,19 @@ def cert_status(expires: str | None, today: str) -> str:
     if date.fromisoformat(expires) <= date.fromisoformat(today) + timedelta(days=EXPIRING_DAYS):
         return "expiring"
     return "valid"
+
+
+def days_left(expires: str | None, today: str) -> int | None:
+    """Days from ``today`` to ``expires`` (0 on the day, negative once past; None: never)."""
+    if not expires:
+        return None
+    from datetime import date
+
+    return (date.fromisoformat(expires) - date.fromisoformat(today)).days
+
+
+def expiry_text(days: int) -> str:
+    """How a coming expiry reads: "Expires today", "Expires tomorrow", "Expires in 20 days"."""
+    if days <= 0:
+        return "Expires today" if days == 0 else "Expired"
+    return "Expires tomorrow" if days == 1 else f"Expires in {days} days"

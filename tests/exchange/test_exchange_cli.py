@@ -207,7 +207,8 @@ def test_cohort_over_a_folder_with_good_and_bad_files(cli, tmp_path):
     skipped = r.err.strip().splitlines()
     assert len(skipped) == 2 and all(line.startswith("skipped ") for line in skipped)
     assert "Ann Lee" in r.out and "=Bob Formula" in r.out
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM (spreadsheets)
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert [row["learner"] for row in rows] == ["'=Bob Formula", "Ann Lee"] or \
         [row["learner"] for row in rows] == ["Ann Lee", "'=Bob Formula"]
     assert set(rows[0]) >= {"learner", "target_level", "junior_percent", "junior_ready",

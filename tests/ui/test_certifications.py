@@ -168,7 +168,7 @@ def test_status_is_highlighted_with_text(qtbot, ctx, page):
     m = page.proxy
     status = {m.index(r, NAME_COL).data(): m.index(r, STATUS_COL).data()
               for r in range(m.rowCount())}
-    assert status == {"Fine": "Valid", "Soon": "Expires within 60 days", "Gone": "Expired"}
+    assert status == {"Fine": "Valid", "Soon": "Expires in 20 days", "Gone": "Expired"}
     assert "1 expiring within 60 days" in page.summary.text()
     assert "1 expired" in page.summary.text()
     # Sortable by clicking the header.

@@ -104,7 +104,9 @@ def test_export_csv_writes_the_rows_shown(qtbot, window, monkeypatch, folder, tm
                         staticmethod(lambda *a, **k: (str(out), "")))
     with qtbot.waitSignal(win.finished, timeout=WAIT):
         win.csv_button.click()
-    rows = list(csv.reader(io.StringIO((tmp_path / "cohort-out.csv").read_text())))
+    raw = (tmp_path / "cohort-out.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, as spreadsheets want
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:4] == ["file", "learner", "target_level", "current_level"]
     assert [r[1] for r in rows[1:]] == ["bob & co <3", "Cleo"]
     assert "CSV with 2 learners saved" in win.statusBar().currentMessage()

@@ -39,13 +39,14 @@ def test_current_streak(days, expected):
     assert current_streak(days, date(2025, 3, 12)) == expected
 
 
-def test_heatmap_grid_is_16_weeks_monday_first_ending_today():
+def test_heatmap_grid_is_52_weeks_monday_first_ending_today():
     today = date(2025, 3, 12)
     grid = heatmap_weeks(today, {"2025-03-10": 1}, {"2025-03-11": 45, "2025-03-09": 10})
     assert len(grid) == HEATMAP_WEEKS and all(len(col) == 7 for col in grid)
     first = grid[0][0]
     assert first.day == heatmap_start(today) and first.day.weekday() == 0
-    assert first.day == today - timedelta(days=today.weekday()) - timedelta(weeks=15)
+    assert HEATMAP_WEEKS == 52
+    assert first.day == today - timedelta(days=today.weekday()) - timedelta(weeks=51)
     last = grid[-1]
     assert [d.day for d in last[:3]] == [date(2025, 3, 10), date(2025, 3, 11), today]
     assert last[3:] == [None] * 4  # the rest of this week is in the future
@@ -187,7 +188,7 @@ def test_hidden_page_defers_work_until_shown(qtbot, page, store):
 
 def test_irrelevant_changes_do_not_refresh(page, store):
     data = page.data
-    page.on_changed(frozenset({"certifications", "notes"}))
+    page.on_changed(frozenset({"notes"}))  # certifications and reviews have cards now
     assert page.data is data
 
 

@@ -170,7 +170,7 @@ def test_cert_model_status_text_tint_and_sorting(qtmodeltester):
     qtmodeltester.check(model)
     status = {model.index(r, NAME_COL).data(): model.index(r, STATUS_COL).data()
               for r in range(4)}
-    assert status == {"Valid one": "Valid", "Soon": "Expires within 60 days",
+    assert status == {"Valid one": "Valid", "Soon": "Expires in 30 days",
                       "Old": "Expired", "<b>x</b>": "Valid"}
     assert model.index(1, STATUS_COL).data(StatusRole) == "expiring"
     assert model.index(1, 0).data(D.BackgroundRole) is not None      # highlighted

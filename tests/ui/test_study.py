@@ -150,7 +150,7 @@ def test_a_long_history_shows_the_newest_sessions_and_deletes_in_one_step(
         log(ctx, 10 + i, (TODAY - timedelta(days=i)).isoformat())
     page.reload()
     assert page.model.rowCount() == 5
-    assert page.empty.text() == "Showing the newest 5 of 8 sessions"
+    assert page.page_label.text() == "1–5 of 8, newest first"
     sel = page.table.selectionModel()
     page.table.clearSelection()
     for r in range(3):
@@ -162,3 +162,49 @@ def test_a_long_history_shows_the_newest_sessions_and_deletes_in_one_step(
     assert ctx.undo_stack.count() == before + 1  # one undo step for the three
     ctx.undo_stack.undo()
     assert sorted(s.minutes for s in ctx.store.study_sessions()) == list(range(10, 18))
+
+
+def test_every_session_of_a_long_history_is_reachable_page_by_page(ctx, page, qtbot,
+                                                                  monkeypatch):
+    import tracker.ui.pages.study as study
+
+    monkeypatch.setattr(study, "TABLE_LIMIT", 4)
+    for i in range(10):
+        log(ctx, 10 + i, (TODAY - timedelta(days=i)).isoformat())
+    page.reload()
+
+    def days():
+        return sorted((page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())),
+                      reverse=True)
+
+    assert page.older_button.isVisible() and page.newer_button.isVisible()
+    assert not page.newer_button.isEnabled() and page.older_button.isEnabled()
+    seen = days()
+    assert page.page_label.text() == "1–4 of 10, newest first"
+    qtbot.mouseClick(page.older_button, Qt.MouseButton.LeftButton)
+    assert page.page_label.text() == "5–8 of 10, newest first"
+    seen += days()
+    qtbot.mouseClick(page.older_button, Qt.MouseButton.LeftButton)
+    assert page.page_label.text() == "9–10 of 10, newest first"
+    assert not page.older_button.isEnabled()
+    seen += days()
+    assert seen == [(TODAY - timedelta(days=i)).isoformat() for i in range(10)]  # all of them
+    qtbot.mouseClick(page.newer_button, Qt.MouseButton.LeftButton)
+    assert days()[0] == (TODAY - timedelta(days=4)).isoformat()
+    # Deleting the last page's sessions elsewhere falls back to the page before.
+    page.show_sessions_from(8)
+    for s in ctx.store.study_sessions(limit=2, offset=8):
+        ctx.store.delete_study_session(s.id)
+    page.reload()
+    assert page.page_offset() == 4 and page.proxy.rowCount() == 4
+    # A new session shows on the newest page.
+    qtbot.keyClicks(page.note_edit, "new one")
+    qtbot.keyClick(page.note_edit, Qt.Key.Key_Return)
+    assert page.page_offset() == 0 and page.page_label.text().startswith("1–4 of 9")
+
+
+def test_short_histories_show_no_paging(ctx, page):
+    log(ctx, 30, TODAY.isoformat())
+    page.reload()
+    assert page.older_button.isHidden() and page.newer_button.isHidden()
+    assert page.page_label.isHidden() and page.empty.isHidden()

@@ -238,7 +238,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- cohort
 def cmd_cohort(args: argparse.Namespace) -> int:
-    from tracker.exchange.cohort import cohort_csv, cohort_table, load_cohort, scan_paths
+    from tracker.exchange.cohort import cohort_csv_bytes, cohort_table, load_cohort, scan_paths
     from tracker.termtext import ProgressLine
 
     out = None
@@ -261,9 +261,9 @@ def cmd_cohort(args: argparse.Namespace) -> int:
         print(f"{result.ignored_text()} (only *.mlops-progress.json files are read, "
               "and no subfolders)", file=sys.stderr)
     if out is not None:
-        from tracker.atomicio import write_text
+        from tracker.atomicio import write_bytes
 
-        write_text(out, cohort_csv(result))
+        write_bytes(out, cohort_csv_bytes(result))
     if args.json:
         print_json({"learners": [
             {"file": str(r.path), "learner": r.learner, "target_level": r.target_level,

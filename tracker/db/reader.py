@@ -367,16 +367,16 @@ class Reader:
         return out
 
     def study_sessions(self, since_day: str | None = None,
-                       limit: int | None = None) -> list[StudySession]:
+                       limit: int | None = None, offset: int = 0) -> list[StudySession]:
         sql = "SELECT id, day, minutes, skill_id, note, created_at FROM study_session"
         args: tuple[object, ...] = ()
         if since_day:
             sql += " WHERE day >= ?"
             args = (since_day,)
         sql += " ORDER BY day DESC, id DESC"
-        if limit is not None:
-            sql += " LIMIT ?"
-            args += (int(limit),)
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            args += (-1 if limit is None else int(limit), max(0, int(offset)))
         with self.read() as con:
             out = [StudySession(*r) for r in con.execute(sql, args)]
             for st in out:

@@ -377,9 +377,10 @@ class Store:
 
     # ---------------------------------------------------------------- study sessions
     def study_sessions(self, since_day: str | None = None,
-                       limit: int | None = None) -> list[StudySession]:
-        """Newest first; ``limit`` keeps a screen's work bounded whatever the history."""
-        return self._read.study_sessions(since_day, limit)
+                       limit: int | None = None, offset: int = 0) -> list[StudySession]:
+        """Newest first; ``limit`` keeps a screen's work bounded whatever the history, and
+        ``offset`` skips that many newer ones (a page further back)."""
+        return self._read.study_sessions(since_day, limit, offset)
 
     def study_minutes_by_day(self, since_day: str) -> dict[str, int]:
         return self._read.study_minutes_by_day(since_day)

@@ -362,8 +362,14 @@ def _unexpected(exc: Exception) -> str:
 
 
 def _cell(text: str) -> str:
-    """Spreadsheet-safe text: a leading = + - @ would start a formula in Excel/LibreOffice."""
+    """Spreadsheet-safe text: a leading = + - @ would start a formula in Excel/LibreOffice
+    (a leading tab or carriage return can too), so such text gets a ' in front. Applied to
+    the cells that come from the files (file name, learner name); the others are the app's
+    own level ids, numbers, yes/no and dates. README "Cohort CSV" documents the rule."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+CSV_BOM = "\ufeff"  # UTF-8 with a byte-order mark: spreadsheet programs then read UTF-8
 
 
 def cohort_csv(result: CohortResult) -> str:
@@ -386,6 +392,13 @@ def cohort_csv(result: CohortResult) -> str:
                       "" if ready is None else ("yes" if ready else "no")]
         w.writerow(cells + [row.exported_at, row.integrity])
     return buf.getvalue()
+
+
+def cohort_csv_bytes(result: CohortResult) -> bytes:
+    """The file a CSV export writes: :func:`cohort_csv` as UTF-8 with a byte-order mark, so
+    that Excel and LibreOffice show names like "Zoë" or "李" as written instead of guessing
+    a legacy code page."""
+    return (CSV_BOM + cohort_csv(result)).encode("utf-8")
 
 
 def cohort_table(result: CohortResult) -> str:

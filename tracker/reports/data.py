@@ -32,7 +32,8 @@ class ReportData:
     areas: tuple[dict[str, Any], ...]   # title, percent, done, total
     gaps: tuple[dict[str, Any], ...]    # id, title, level, core, weight, area
     gaps_total: int
-    certifications: tuple[dict[str, Any], ...]  # name, issuer, earned, expires, status
+    certifications: tuple[dict[str, Any], ...]  # name, issuer, earned, expires, status,
+    #                                              verified, source
     verdicts: tuple[dict[str, Any], ...]  # milestone, title, verdict, comment, reviewer, date
     study_total_minutes: int
     study_recent_minutes: int          # last 28 days before the export
@@ -94,7 +95,8 @@ def report_data(reading: ProgressReading, *, today: date | None = None) -> Repor
                    for m in fr.gaps[:MAX_GAPS]),
         gaps_total=len(fr.gaps),
         certifications=tuple({"name": c.name, "issuer": c.issuer, "earned": c.earned,
-                              "expires": c.expires, "status": cert_status(c.expires, today_s)}
+                              "expires": c.expires, "status": cert_status(c.expires, today_s),
+                              "verified": bool(c.verified), "source": c.source}
                              for c in doc.certifications),
         verdicts=tuple(verdicts),
         study_total_minutes=sum(s.minutes for s in doc.study_sessions),
@@ -109,3 +111,13 @@ def report_data(reading: ProgressReading, *, today: date | None = None) -> Repor
 def hours(minutes: int) -> str:
     h, m = divmod(minutes, 60)
     return f"{h} h {m:02d} min" if h else f"{m} min"
+
+
+def cert_evidence(c: dict[str, Any]) -> str:
+    """How far a certification is checked: only a verified badge is; the rest are the
+    learner's word (a badge import whose signature was not checked, or typed in)."""
+    if c.get("verified"):
+        return "verified"
+    if str(c.get("source", "")).startswith("openbadges"):
+        return "unverified (imported badge, not checked)"
+    return "unverified (entered by the learner)"

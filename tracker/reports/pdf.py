@@ -16,7 +16,11 @@ import sys
 from html import escape
 from pathlib import Path
 
-from tracker.reports.data import ReportData, hours
+from tracker.reports.data import ReportData, cert_evidence, hours
+
+# The PDF a mentor forwards lists the first gaps only and says how many are left out (the
+# HTML report and the app have them all).
+PDF_GAPS = 25
 
 # CLDR supplemental data, paperSize "US-Letter": every other territory uses A4.
 LETTER_TERRITORIES = frozenset("BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split())
@@ -41,11 +45,24 @@ def _bar(percent: float, color: str = "#3f6fb5") -> str:
     return f'<table width="100%" cellspacing="0" cellpadding="0"><tr>{cells}</tr></table>'
 
 
+def _head(*cells: str) -> str:
+    """A table's header row in ``<thead>``: Qt repeats it at the top of every page the
+    table runs onto. Each cell is plain text, optionally after ``right|`` (right-aligned) or
+    ``width="N%"|``."""
+    out = []
+    for cell in cells:
+        attrs, _, text = cell.rpartition("|")
+        align = "right" if attrs == "right" else "left"
+        width = f" {attrs}" if attrs.startswith("width=") else ""
+        out.append(f'<th{width} align="{align}" style="background-color:#f0f2f5; '
+                   f'font-weight:600;">{text}</th>')
+    return "<thead><tr>" + "".join(out) + "</tr></thead>"
+
+
 def render_rich_text(d: ReportData) -> str:
     """The report as Qt rich text (the subset of HTML ``QTextDocument`` understands)."""
     out: list[str] = []
     add = out.append
-    th = 'style="background-color:#f0f2f5; font-weight:600;"'
     add("<html><body style=\"font-size:10pt;\">")
     add(f"<h1 style=\"font-size:17pt;\">{e(d.title)}</h1>")
     years = f" &middot; {e(f'{d.experience_years:g}')} years of experience" \
@@ -61,10 +78,9 @@ def render_rich_text(d: ReportData) -> str:
         f"{e(d.source)} &middot; Report made {e(d.generated_at)}</span></p>")
 
     add("<h2 style=\"font-size:13pt;\">Readiness per level</h2>")
-    add(f'<table width="100%" cellspacing="0" cellpadding="4" border="0"><tr>'
-        f"<td {th}>Level</td><td {th} width=\"34%\">Readiness</td><td {th} align=\"right\">"
-        f"Percent</td><td {th} align=\"right\">Needs</td><td {th} align=\"right\">"
-        f"Core</td><td {th}>Ready</td></tr>")
+    add('<table width="100%" cellspacing="0" cellpadding="4" border="0">'
+        + _head("Level", 'width="34%"|Readiness', "right|Percent", "right|Needs", "right|Core",
+                "Ready"))
     for lv in d.levels:
         ready = '<b style="color:#2e7d32">ready</b>' if lv["ready"] else \
             '<span style="color:#777">not yet</span>'
@@ -77,49 +93,58 @@ def render_rich_text(d: ReportData) -> str:
 
     which = "target level" if d.focus_is_target else "next level (no target set)"
     add(f"<h2 style=\"font-size:13pt;\">Areas for the {e(which)}: {e(d.focus_level)}</h2>")
-    add(f'<table width="100%" cellspacing="0" cellpadding="3"><tr><td {th}>Area</td>'
-        f"<td {th} width=\"45%\">Progress</td><td {th} align=\"right\">Percent</td>"
-        f"<td {th} align=\"right\">Done weight</td></tr>")
+    add('<table width="100%" cellspacing="0" cellpadding="3">'
+        + _head("Area", 'width="45%"|Progress', "right|Percent", "right|Done weight"))
     for a in d.areas:
         add(f"<tr><td>{e(a['title'])}</td><td>{_bar(a['percent'], '#5b8bd0')}</td>"
             f"<td align=\"right\">{a['percent']:.1f}%</td>"
             f"<td align=\"right\">{a['done']}/{a['total']}</td></tr>")
     add("</table>")
 
-    add(f"<h2 style=\"font-size:13pt;\">Gaps for {e(d.focus_level)}</h2>")
+    shown_gaps = d.gaps[:PDF_GAPS]
+    count = (f" ({d.gaps_total}; the first {len(shown_gaps)} shown)"
+             if d.gaps_total > len(shown_gaps) else f" ({d.gaps_total})" if d.gaps_total else "")
+    add(f"<h2 style=\"font-size:13pt;\">Gaps for {e(d.focus_level)}{e(count)}</h2>")
     if not d.gaps:
         add("<p>None: every milestone for this level is done.</p>")
     else:
-        add(f'<table width="100%" cellspacing="0" cellpadding="3"><tr><td {th}>Milestone</td>'
-            f"<td {th}>Area</td><td {th}>Level</td><td {th} align=\"right\">Weight</td></tr>")
-        for g in d.gaps:
+        add('<table width="100%" cellspacing="0" cellpadding="3">'
+            + _head("Milestone", "Area", "Level", "right|Weight"))
+        for g in shown_gaps:
             core = ' <b style="color:#b3261e">core</b>' if g["core"] else ""
             add(f"<tr><td>{e(g['title'])}{core}</td><td>{e(g['area'])}</td>"
                 f"<td>{e(g['level'])}</td><td align=\"right\">{g['weight']}</td></tr>")
         add("</table>")
-        if d.gaps_total > len(d.gaps):
-            add(f"<p style=\"color:#555\">... and {d.gaps_total - len(d.gaps)} more.</p>")
+        if d.gaps_total > len(shown_gaps):
+            left = d.gaps_total - len(shown_gaps)
+            add(f"<p style=\"color:#555\">… and {left} more gap{'s' if left != 1 else ''}, "
+                "not listed here (the HTML report and the app list them).</p>")
 
     add("<h2 style=\"font-size:13pt;\">Certifications</h2>")
     if not d.certifications:
         add("<p>None recorded.</p>")
     else:
-        add(f'<table width="100%" cellspacing="0" cellpadding="3"><tr><td {th}>Certification'
-            f"</td><td {th}>Issuer</td><td {th}>Earned</td><td {th}>Expires</td>"
-            f"<td {th}>Status today</td></tr>")
+        add('<table width="100%" cellspacing="0" cellpadding="3">'
+            + _head("Certification", "Issuer", "Earned", "Expires", "Status today",
+                    "Checked"))
         for c in d.certifications:
+            checked = cert_evidence(c)
+            mark = ('<b style="color:#2e7d32">verified</b>' if checked == "verified" else
+                    f'<span style="color:#b45d00">{e(checked)}</span>')
             add(f"<tr><td>{e(c['name'])}</td><td>{e(c['issuer'])}</td><td>{e(c['earned'])}"
                 f"</td><td>{e(c['expires'] or 'does not expire')}</td>"
-                f"<td>{e(c['status'])}</td></tr>")
+                f"<td>{e(c['status'])}</td><td>{mark}</td></tr>")
         add("</table>")
+        if any(cert_evidence(c) != "verified" for c in d.certifications):
+            add("<p style=\"color:#555\">Unverified certifications are the learner's own "
+                "record: check them with the issuer before relying on them.</p>")
 
     add("<h2 style=\"font-size:13pt;\">Mentor verdicts</h2>")
     if not d.verdicts:
         add("<p>No mentor verdicts yet.</p>")
     else:
-        add(f'<table width="100%" cellspacing="0" cellpadding="3"><tr><td {th}>Milestone</td>'
-            f"<td {th}>Verdict</td><td {th}>Comment</td><td {th}>Reviewer</td>"
-            f"<td {th}>Date</td></tr>")
+        add('<table width="100%" cellspacing="0" cellpadding="3">'
+            + _head("Milestone", "Verdict", "Comment", "Reviewer", "Date"))
         for v in d.verdicts:
             add(f"<tr><td>{e(v['title'])}</td><td>{e(v['verdict'])}</td>"
                 f"<td>{e(v['comment'])}</td><td>{e(v['reviewer'])}</td>"
@@ -167,7 +192,7 @@ def pdf_bytes(d: ReportData, *, page_size: str | None = None) -> bytes:
     """Render the report to PDF bytes."""
     _ensure_app()
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+    from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
     size = page_size or default_page_size()
     data = QByteArray()
@@ -183,6 +208,13 @@ def pdf_bytes(d: ReportData, *, page_size: str | None = None) -> bytes:
     writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
     doc = QTextDocument()
     doc.setDocumentMargin(0)
+    # No typographic ligatures: with them "Certifications" is written with an "ﬁ" glyph and a
+    # search of the PDF (or a copy of its text) does not find the word.
+    font = doc.defaultFont()
+    font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
+    for tag in ("liga", "clig", "dlig"):
+        font.setFeature(QFont.Tag(tag), 0)
+    doc.setDefaultFont(font)
     doc.setHtml(render_rich_text(d))
     doc.print_(writer)  # lays the text out on the writer's pages, scaled to its resolution
     del writer

@@ -4,7 +4,7 @@ Rows are learners; columns are the target level, the current level, readiness pe
 percent, with a ✓ when the learner is ready for it), the export date, integrity and the file.
 The table sorts by any column (percents numerically) and filters on any text; a double-click
 (or Enter) opens the learner in review mode; "Export CSV…" writes the rows shown, in the order
-shown, with :func:`tracker.exchange.cohort.cohort_csv` (atomically).
+shown, with :func:`tracker.exchange.cohort.cohort_csv_bytes` (atomically).
 
 Loading runs :func:`tracker.exchange.cohort.load_cohort` in a worker (which reads with a pool
 of processes); rows stream into the table as each batch of files is read, through queued
@@ -517,8 +517,8 @@ class CohortWindow(QMainWindow):
     # ------------------------------------------------------------------ CSV
     def export_csv(self, path: str | None = None) -> None:
         """Write the rows shown (filter and order as on screen) as CSV, atomically."""
-        from tracker.atomicio import write_text
-        from tracker.exchange.cohort import cohort_csv
+        from tracker.atomicio import write_bytes
+        from tracker.exchange.cohort import cohort_csv_bytes
 
         if self.result is None or not self.result.rows:
             self.finished.emit("export-csv")
@@ -541,7 +541,7 @@ class CohortWindow(QMainWindow):
             self.finished.emit("export-csv")
             return
         shown = CohortResult(rows=self.visible_rows(), skipped=list(self.result.skipped))
-        text = cohort_csv(shown)
+        data = cohort_csv_bytes(shown)
 
         def done(_: Any) -> None:
             self.statusBar().showMessage(
@@ -552,7 +552,7 @@ class CohortWindow(QMainWindow):
             self.show_error(one_line(exc))
             self.finished.emit("export-csv")
 
-        self.ctx.run_in_worker(lambda: write_text(out, text), done, failed)
+        self.ctx.run_in_worker(lambda: write_bytes(out, data), done, failed)
 
     def closeEvent(self, ev) -> None:
         self.cancel_load()

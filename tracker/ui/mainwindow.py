@@ -27,6 +27,7 @@ from tracker import APP_NAME, __version__
 from tracker.ui import icons, theme
 from tracker.ui.context import AppContext, Kinds
 from tracker.ui.pages.base import Page
+from tracker.ui.widgets import tip as widgets_tip
 
 PageFactory = Callable[[AppContext], Page]
 
@@ -77,6 +78,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("study", "Study log", "study", _study),
 )
 PAGE_KEYS = tuple(p.key for p in PAGES)
+# The View menu's items, with mnemonics that differ from each other and from "&Theme".
+PAGE_MENU_TEXT = {"dashboard": "&Dashboard", "skills": "&Skills", "levels": "&Levels",
+                  "certifications": "&Certifications", "study": "Stud&y log"}
 
 ENV_PAGE = "MLOPS_TRACKER_PAGE"
 ENV_THEME = "MLOPS_TRACKER_THEME"
@@ -150,6 +154,10 @@ class MainWindow(QMainWindow):
         self._tint_icons()
 
         self._build_menus()
+        from tracker.ui.undo_keys import UndoFallthrough
+
+        # Ctrl+Z in a box with nothing to undo: the last change (each page as it is built)
+        self.undo_keys = UndoFallthrough(self)
         self.statusBar().setSizeGripEnabled(True)
         self._show_curriculum_warning(getattr(store, "curriculum_warning", None))
 
@@ -158,6 +166,8 @@ class MainWindow(QMainWindow):
         self.ctx.status_message.connect(self._show_status)
         self.ctx.error.connect(self.show_error)
         self.ctx.navigate.connect(self.navigate)
+        self.statusBar().messageChanged.connect(
+            lambda text: text or self.statusBar().setToolTip(""))
         if app is not None:
             app.applicationStateChanged.connect(self._on_app_state)
 
@@ -198,6 +208,7 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
         self._pages[key] = built
+        self.undo_keys.watch(built)
         return built
 
     def built_pages(self) -> dict[str, Page]:
@@ -255,7 +266,7 @@ class MainWindow(QMainWindow):
         self.backup_action = QAction("&Back Up Now", self)
         self.backup_action.setStatusTip("Copy your progress database to the backups folder")
         self.backup_action.triggered.connect(self.back_up_now)
-        self.backups_action = QAction("Restore a &Backup…", self)
+        self.backups_action = QAction("Restore a Bac&kup…", self)
         self.backups_action.setStatusTip("List the backups and restore one")
         self.backups_action.triggered.connect(self.show_backups)
         file_menu.insertActions(self.quit_action, [self.backup_action, self.backups_action])
@@ -284,7 +295,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         self.page_actions: list[QAction] = []
         for spec in PAGES:
-            act = QAction(spec.title, self)
+            act = QAction(PAGE_MENU_TEXT.get(spec.key, spec.title), self)
             act.setShortcut(self._page_shortcut(spec.key))
             act.triggered.connect(lambda _=False, k=spec.key: self.show_page(k))
             view.addAction(act)
@@ -378,7 +389,25 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(note)
 
     def _show_status(self, message: str) -> None:
-        self.statusBar().showMessage(message, 8000)
+        self.show_status(message)
+
+    def show_status(self, message: str, timeout: int = 8000) -> str:
+        """A one-line status message, elided with "…" to the room the status bar has (the
+        whole message in the bar's tooltip while it shows); returns the text shown."""
+        bar = self.statusBar()
+        one = " ".join(message.split())
+        if not bar.isVisible():  # not laid out yet (a hidden window): nothing to fit
+            bar.setToolTip("")
+            bar.showMessage(one, timeout)
+            return one
+        room = bar.width() - 40
+        for w in bar.findChildren(QWidget):
+            if w.isVisible() and w.parent() is not None and w.objectName() == "curriculumWarning":
+                room -= w.width() + 12
+        shown = bar.fontMetrics().elidedText(one, Qt.TextElideMode.ElideRight, max(80, room))
+        bar.setToolTip(widgets_tip(one) if shown != one else "")
+        bar.showMessage(shown, timeout)
+        return shown
 
     def show_error(self, message: str) -> None:
         """A one-line error in a window-modal box (plain text; never blocks the caller)."""
@@ -388,7 +417,7 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_error_box = box
         box.open()
-        self.statusBar().showMessage(message.splitlines()[0] if message else "Error", 8000)
+        self.show_status(message.splitlines()[0] if message else "Error")
 
     def _update_title(self) -> None:
         name = self.store.profile().name

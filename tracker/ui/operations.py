@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand
 from tracker.db.errors import TrackerError
 from tracker.db.types import Certification, CertificationInput, Profile, StudySession
 from tracker.ui.context import AppContext, Kinds
+from tracker.ui.widgets import clip
 
 _log = logging.getLogger(__name__)  # operation class names and exception types only
 
@@ -171,7 +172,7 @@ class AddCertification(Operation):
     kinds = (Kinds.CERTS,)
 
     def __init__(self, ctx: AppContext, cert: CertificationInput):
-        super().__init__(ctx, f"Add certification {cert.name.strip()[:40]}")
+        super().__init__(ctx, f"Add certification {clip(cert.name)}")
         self.input = cert
         self.added: Certification | None = None
 
@@ -190,7 +191,7 @@ class EditCertification(Operation):
     kinds = (Kinds.CERTS,)
 
     def __init__(self, ctx: AppContext, cert_id: int, cert: CertificationInput):
-        super().__init__(ctx, f"Edit certification {cert.name.strip()[:40]}")
+        super().__init__(ctx, f"Edit certification {clip(cert.name)}")
         self.cert_id, self.input = cert_id, cert
         self.before: Certification | None = None
         self.after: Certification | None = None
@@ -211,7 +212,7 @@ class DeleteCertification(Operation):
     kinds = (Kinds.CERTS,)
 
     def __init__(self, ctx: AppContext, cert: Certification):
-        super().__init__(ctx, f"Delete certification {cert.name[:40]}")
+        super().__init__(ctx, f"Delete certification {clip(cert.name)}")
         self.cert = cert
 
     def apply(self) -> None:

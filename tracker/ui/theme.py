@@ -114,6 +114,10 @@ def _stylesheet(dark: bool) -> str:
     border = "#363a45" if dark else "#dde1e8"
     side = "#181a20" if dark else "#e8ebf0"
     hover = "#2a2e37" if dark else "#dde2ea"
+    # Scroll bars with a handle that shows: Fusion's is pale grey on pale grey.
+    groove = "#22252d" if dark else "#e6e9ef"
+    handle = "#5f6572" if dark else "#a3aab6"
+    handle_hover = "#7c8390" if dark else "#7d8592"
     return f"""
 QFrame#card {{ background: {card}; border: 1px solid {border}; border-radius: {RADIUS}px; }}
 QFrame#card QLabel {{ background: transparent; border: none; }}
@@ -130,6 +134,16 @@ QPushButton[role="link"] {{ border: none; background: transparent; color: palett
 QPushButton[role="link"]:hover {{ text-decoration: underline; }}
 QPushButton[role="link"]:focus {{ border: 1px solid palette(highlight); border-radius: 4px; }}
 QScrollArea#pageScroll, QScrollArea#pageScroll > QWidget > QWidget {{ background: transparent; }}
+QScrollBar:vertical {{ background: {groove}; width: 12px; margin: 0; border: none; }}
+QScrollBar:horizontal {{ background: {groove}; height: 12px; margin: 0; border: none; }}
+QScrollBar::handle:vertical {{ background: {handle}; min-height: 32px; border-radius: 4px;
+    margin: 2px; }}
+QScrollBar::handle:horizontal {{ background: {handle}; min-width: 32px; border-radius: 4px;
+    margin: 2px; }}
+QScrollBar::handle:hover, QScrollBar::handle:pressed {{ background: {handle_hover}; }}
+QScrollBar::add-line, QScrollBar::sub-line {{ width: 0; height: 0; border: none;
+    background: none; }}
+QScrollBar::add-page, QScrollBar::sub-page {{ background: none; }}
 """
 
 

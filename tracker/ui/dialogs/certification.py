@@ -21,7 +21,6 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -38,12 +37,9 @@ from tracker.curriculum.model import CatalogCertification
 from tracker.db.errors import InputError
 from tracker.db.types import Certification, CertificationInput
 from tracker.ui import theme
+from tracker.ui.widgets.dates import DATE_FORMAT, DateField, qdate
 
-DATE_FORMAT = "yyyy-MM-dd"
-
-
-def _qdate(text: str) -> QDate:
-    return QDate.fromString(text, DATE_FORMAT)
+_qdate = qdate
 
 
 def _sentence(message: str) -> str:
@@ -167,14 +163,8 @@ class CertificationDialog(QDialog):
 
     # -------------------------------------------------------- building
     @staticmethod
-    def _date_edit(name: str) -> QDateEdit:
-        d = QDateEdit()
-        d.setDisplayFormat(DATE_FORMAT)
-        d.setCalendarPopup(True)
-        lo, hi = v.MIN_DATE, v.MAX_DATE  # the rules' own range
-        d.setDateRange(QDate(lo.year, lo.month, lo.day), QDate(hi.year, hi.month, hi.day))
-        d.setAccessibleName(name)
-        return d
+    def _date_edit(name: str) -> DateField:
+        return DateField(name, lo=v.MIN_DATE, hi=v.MAX_DATE)  # the rules' own range
 
     @staticmethod
     def _wrap(layout) -> QWidget:

@@ -17,7 +17,7 @@ from PySide6.QtCore import QModelIndex, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from tracker.db.types import Certification
-from tracker.status import cert_status
+from tracker.status import cert_status, days_left, expiry_text
 from tracker.ui.models.rows import RowTableModel
 
 CertIdRole = Qt.ItemDataRole.UserRole + 1
@@ -86,6 +86,7 @@ class CertTableModel(RowTableModel):
         self._rows: list[Certification] = []
         self._status: list[str] = []
         self._retired: dict[int, str] = {}
+        self._days: list[int | None] = []
         self._today = today
 
     def set_certifications(self, certs: Sequence[Certification],
@@ -97,6 +98,7 @@ class CertTableModel(RowTableModel):
         self._rows = list(certs)
         today = self._today().isoformat()
         self._status = [cert_status(c.expires, today) for c in self._rows]
+        self._days = [days_left(c.expires, today) for c in self._rows]
         self.endResetModel()
 
     def certification(self, row: int) -> Certification:
@@ -109,7 +111,7 @@ class CertTableModel(RowTableModel):
         status = self._status[index.row()]
         col = index.column()
         if role == _D.DisplayRole or role == _D.AccessibleTextRole:
-            return self._display(c, status, col)
+            return self._display(c, status, col, self._days[index.row()])
         if role == CertIdRole:
             return c.id
         if role == StatusRole:
@@ -122,7 +124,8 @@ class CertTableModel(RowTableModel):
             return status_icon(status)
         return None
 
-    def _display(self, c: Certification, status: str, col: int) -> str:
+    def _display(self, c: Certification, status: str, col: int,
+                 days: int | None = None) -> str:
         if col == NAME_COL:
             return c.name
         if col == ISSUER_COL:
@@ -134,6 +137,8 @@ class CertTableModel(RowTableModel):
         if col == STATUS_COL:
             if c.id in self._retired:
                 return f"{STATUS_LABELS[status]} · retired by the issuer on {self._retired[c.id]}"
+            if status == "expiring" and days is not None:
+                return expiry_text(days)  # the days left, not only "within 60 days"
             return STATUS_LABELS[status]
         if col == SOURCE_COL:
             return source_label(c)

@@ -36,7 +36,11 @@ from tracker.ui.context import AppContext, Kinds
 from tracker.ui.dialogs.certification import CertificationDialog
 from tracker.ui.models.cert_table import (
     EARNED_COL,
+    EXPIRES_COL,
+    ISSUER_COL,
     NAME_COL,
+    SOURCE_COL,
+    STATUS_COL,
     CertIdRole,
     CertTableModel,
     SortRole,
@@ -55,11 +59,42 @@ from tracker.ui.widgets import heading, label
 _SELECT_ROW = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
 
 
+# (ideal width, least width) of every column but the name, which takes the rest.
+COLUMN_ROOM = {ISSUER_COL: (200, 100), EARNED_COL: (100, 0), EXPIRES_COL: (100, 0),
+               STATUS_COL: (190, 140), SOURCE_COL: (170, 100)}
+NAME_SHARE = 0.34  # of the table's width the name keeps, when the others can give it up
+
+
+def fit_columns(width: int, date_w: int) -> dict[int, int]:
+    """Widths for the columns after the name in a table ``width`` pixels wide: their ideal
+    widths while the name keeps at least NAME_SHARE of the table, else shrunk in proportion
+    to what each can give up (never below its least; dates never below ``date_w``)."""
+    ideal = {c: max(i, date_w) if not least else i for c, (i, least) in COLUMN_ROOM.items()}
+    floor = {c: least or date_w for c, (_i, least) in COLUMN_ROOM.items()}
+    need = max(180, int(width * NAME_SHARE)) - (width - sum(ideal.values()))
+    if need <= 0:
+        return ideal
+    slack = {c: ideal[c] - floor[c] for c in ideal}
+    total = sum(slack.values()) or 1
+    give = min(need, total)
+    return {c: ideal[c] - round(give * slack[c] / total) for c in ideal}
+
+
 class _Table(QTableView):
-    """A table that reports Delete and Enter (the page decides what they mean)."""
+    """A table that reports Delete and Enter (the page decides what they mean) and keeps
+    room for the name column when it gets narrow."""
 
     delete_pressed = Signal()
     enter_pressed = Signal()
+
+    def resizeEvent(self, e) -> None:
+        super().resizeEvent(e)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        date_w = self.fontMetrics().horizontalAdvance("0000-00-00") + 24
+        for col, width in fit_columns(self.viewport().width(), date_w).items():
+            self.setColumnWidth(col, width)
 
     def keyPressEvent(self, e) -> None:
         if e.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not e.modifiers():
@@ -103,6 +138,7 @@ class CertificationsPage(Page):
         self.table = _Table()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Certifications")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -115,8 +151,7 @@ class CertificationsPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(NAME_COL, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
-        for col, width in ((1, 200), (2, 100), (3, 100), (4, 190), (5, 170)):
-            self.table.setColumnWidth(col, width)
+        self.table.fit_columns()
 
         self.add_button = QPushButton("&Add…")
         self.edit_button = QPushButton("&Edit…")

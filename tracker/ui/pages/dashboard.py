@@ -7,11 +7,12 @@ refreshes on its next ``showEvent``). GUI thread only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout,
+                               QWidget)
 
 from tracker import readiness as rd
 from tracker.status import gap_milestone, gap_tags, gap_title, gap_tooltip
@@ -19,13 +20,17 @@ from tracker.curriculum.model import Curriculum, Level
 from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
 from tracker.ui.pages.base import Page
-from tracker.ui.widgets import Card, LinkButton, fmt_percent, label
+from tracker.ui.pages.dashboard_cards import (ExpiringCertsCard, MentorFeedbackCard,
+                                             expiring_soon, needs_work)
+from tracker.ui.widgets import Card, LinkButton, breakable, fmt_percent, label
 from tracker.ui.widgets.charts import (AreaChart, AreaRow, LevelBars, LevelRow, StudyHeatmap,
-                                       current_streak, active_days, heatmap_start,
-                                       heatmap_weeks)
+                                       current_streak, active_days, heatmap_weeks)
+from tracker.ui.widgets.study_totals import heat_totals_text
 
 NEXT_STEPS = 5
-RELEVANT = frozenset({Kinds.PROGRESS, Kinds.PROFILE, Kinds.STUDY, Kinds.CURRICULUM})
+RELEVANT = frozenset({Kinds.PROGRESS, Kinds.PROFILE, Kinds.STUDY, Kinds.CURRICULUM,
+                      Kinds.CERTS, Kinds.REVIEWS})
+EVERY_DAY = "0001-01-01"  # the streak looks at the whole history, not only the heatmap
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class DashboardData:
     today: date
     heat: list
     streak: int
+    expiring: list = field(default_factory=list)      # dashboard_cards.Expiring
+    feedback: list = field(default_factory=list)      # (Milestone, Review) needing work
 
 
 def _parse(ts: str) -> datetime:
@@ -73,14 +80,17 @@ def load(store) -> DashboardData:
         steps = list(by_id[focus.id].gaps[:NEXT_STEPS])
         history = store.history(since=iso(now - timedelta(days=rd.PACE_WINDOW_DAYS)))
         pace = rd.pace(cur, history, now, states, focus.id)
-    start = heatmap_start(today).isoformat()
-    done = store.done_days(start)
-    minutes = store.study_minutes_by_day(start)
+    # Every active day (one row per day, so cheap even for 20,000 sessions): the streak may
+    # be longer than the heatmap shows.
+    done = store.done_days(EVERY_DAY)
+    minutes = store.study_minutes_by_day(EVERY_DAY)
     return DashboardData(
         cur=cur, name=profile.name, results=results, current=current, next=nxt, focus=focus,
         target_set=target_set, breakdown=area, steps=steps or [], pace=pace, today=today,
         heat=heatmap_weeks(today, done, minutes),
-        streak=current_streak(active_days(done, minutes), today))
+        streak=current_streak(active_days(done, minutes), today),
+        expiring=expiring_soon(store.certifications(), today),
+        feedback=needs_work(store.reviews(), cur))
 
 
 def pace_text(d: DashboardData) -> tuple[str, str]:
@@ -101,7 +111,7 @@ def pace_text(d: DashboardData) -> tuple[str, str]:
         when = d.today + timedelta(days=days)
         span = (f"about {days} days" if days < 14 else f"about {round(days / 7)} weeks"
                 if days < 120 else f"about {round(days / 30.4)} months")
-        eta = (f"At this pace, {title} in {span} (around {when.strftime('%d %b %Y')}); "
+        eta = (f"At this pace, {title} in {span} (around {when.isoformat()}); "
                f"{d.pace.remaining_weight} points to go.")
     return pace, eta
 
@@ -150,8 +160,11 @@ class DashboardPage(Page):
 
         # summary
         self.summary = Card()
-        self.name_label = label("", point_delta=6, bold=True)
+        self.name_label = label("", point_delta=6, bold=True, wrap=True)
         self.name_label.setObjectName("learnerName")
+        # A long name wraps instead of widening the page past the window.
+        self.name_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                      QSizePolicy.Policy.Minimum)
         self.summary.body.addWidget(self.name_label)
         stats = QHBoxLayout()
         stats.setSpacing(theme.SPACING * 2)
@@ -211,12 +224,19 @@ class DashboardPage(Page):
         # heatmap
         self.study_card = Card("Study activity")
         self.streak_label = label("", point_delta=2, bold=True)
+        self.heat_totals = label("", role="muted", wrap=True)
+        self.heat_totals.setAccessibleName("Study totals")
         self.heatmap = StudyHeatmap()
         self.heat_note = label("A day counts when you finish a milestone or log at least "
                                "15 minutes of study.", role="muted", wrap=True)
         self.study_card.body.addWidget(self.streak_label)
+        self.study_card.body.addWidget(self.heat_totals)
         self.study_card.body.addWidget(self.heatmap)
         self.study_card.body.addWidget(self.heat_note)
+
+        # certifications that expire soon, a mentor's verdicts that need work (hidden if none)
+        self.certs_card = ExpiringCertsCard(ctx)
+        self.feedback_card = MentorFeedbackCard(ctx)
 
         for card in (self.summary, self.levels_card, self.area_card, self.steps_card,
                      self.pace_card, self.study_card):
@@ -236,12 +256,14 @@ class DashboardPage(Page):
         self._wide = wide
         g = self.grid
         for w in (self.summary, self.levels_card, self.area_card, self.steps_card,
-                  self.pace_card, self.study_card, self.side):
+                  self.pace_card, self.study_card, self.side, self.certs_card,
+                  self.feedback_card):
             g.removeWidget(w)
         while self.side_box.count():
             self.side_box.takeAt(0)
         if wide:
-            self.side_box.addWidget(self.study_card)
+            self.side_box.addWidget(self.feedback_card)
+            self.side_box.addWidget(self.certs_card)
             self.side_box.addWidget(self.pace_card)
             self.side_box.addStretch(1)
             self.side.show()
@@ -250,12 +272,14 @@ class DashboardPage(Page):
             g.addWidget(self.steps_card, 1, 1)
             g.addWidget(self.area_card, 2, 0)
             g.addWidget(self.side, 2, 1)
+            g.addWidget(self.study_card, 3, 0, 1, 2)  # a year of days needs the full width
             g.setColumnStretch(0, 3)
             g.setColumnStretch(1, 2)
         else:
             self.side.hide()
-            for i, w in enumerate((self.summary, self.levels_card, self.steps_card,
-                                   self.pace_card, self.study_card, self.area_card)):
+            for i, w in enumerate((self.summary, self.feedback_card, self.certs_card,
+                                   self.levels_card, self.steps_card, self.pace_card,
+                                   self.study_card, self.area_card)):
                 g.addWidget(w, i, 0, 1, 2)
             g.setColumnStretch(0, 1)
             g.setColumnStretch(1, 0)
@@ -269,7 +293,8 @@ class DashboardPage(Page):
     def refresh(self) -> None:
         self._dirty = False
         self.data = d = load(self.ctx.store)
-        self.name_label.setText(d.name or "Your progress")
+        self.name_label.setText(breakable(d.name) if d.name else "Your progress")
+        self.name_label.setAccessibleName(d.name or "Your progress")
         by_id = {r.level.id: r for r in d.results}
 
         self.current_label.setText(d.current.title if d.current else "None yet")
@@ -340,8 +365,15 @@ class DashboardPage(Page):
         self.eta_label.setText(eta)
 
         self.streak_label.setText(
-            f"Current streak: {d.streak} {'day' if d.streak == 1 else 'days'}")
+            f"Current streak: {d.streak:,} {'day' if d.streak == 1 else 'days'}")
+        self.heat_totals.setText(heat_totals_text(self.heatmap_days(d)))
         self.heatmap.set_data(d.heat, d.streak)
+        self.certs_card.set_items(d.expiring)
+        self.feedback_card.set_items(d.feedback)
+
+    @staticmethod
+    def heatmap_days(d: DashboardData) -> list:
+        return [day for col in d.heat for day in col if day is not None]
 
     def step_ids(self) -> list[str]:
         return [b.property("milestone") for b in self.step_buttons if not b.isHidden()]

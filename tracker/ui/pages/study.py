@@ -16,7 +16,6 @@ from PySide6.QtCore import QDate, QItemSelectionModel, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -49,6 +48,7 @@ from tracker.ui.operations import (
 )
 from tracker.ui.pages.base import Page
 from tracker.ui.widgets import Card, heading, label, tip
+from tracker.ui.widgets.dates import DateField, iso
 from tracker.ui.widgets.weekly_chart import WEEKS, WeeklyChart, first_day_needed, weekly_totals
 
 NO_SKILL = "(none)"
@@ -66,7 +66,7 @@ class _Table(QTableView):
         super().keyPressEvent(e)
 
 
-TABLE_LIMIT = 1000
+TABLE_LIMIT = 1000  # sessions per page of the table
 
 
 class StudyPage(Page):
@@ -78,12 +78,11 @@ class StudyPage(Page):
         super().__init__(ctx, parent)
         self._today = today
         self._loaded_day = ""
+        self._offset = 0  # how many newer sessions the table's page skips
+        self._total = 0
 
         # ---- the form
-        self.date_edit = QDateEdit()
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setAccessibleName("Study date")
+        self.date_edit = DateField("Study date")
         self.minutes_spin = QSpinBox()
         self.minutes_spin.setRange(1, v.MAX_MINUTES)
         self.minutes_spin.setValue(30)
@@ -132,6 +131,7 @@ class StudyPage(Page):
         self.table = _Table()
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Study sessions")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -149,10 +149,21 @@ class StudyPage(Page):
         self.delete_button.setToolTip("Delete the selected sessions (Delete); undo brings "
                                       "them back")
         self.empty = label("No sessions logged yet: add one above.", role="muted")
+        # Paging: a long history is shown TABLE_LIMIT sessions at a time, all reachable.
+        self.newer_button = QPushButton("N&ewer")
+        self.newer_button.setToolTip(f"The {TABLE_LIMIT:,} newer sessions")
+        self.older_button = QPushButton("&Older")
+        self.older_button.setToolTip(f"The {TABLE_LIMIT:,} older sessions")
+        self.page_label = label(role="muted")
+        self.page_label.setAccessibleName("Sessions shown")
         table_bar = QHBoxLayout()
         table_bar.addWidget(heading("Sessions", 1))
         table_bar.addWidget(self.empty)
         table_bar.addStretch(1)
+        table_bar.addWidget(self.newer_button)
+        table_bar.addWidget(self.page_label)
+        table_bar.addWidget(self.older_button)
+        table_bar.addSpacing(theme.SPACING)
         table_bar.addWidget(self.delete_button)
 
         layout = QVBoxLayout(self)
@@ -167,11 +178,16 @@ class StudyPage(Page):
         self.add_button.clicked.connect(self.add_session)
         self.note_edit.returnPressed.connect(self.add_session)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.newer_button.clicked.connect(lambda: self.show_sessions_from(
+            self._offset - TABLE_LIMIT))
+        self.older_button.clicked.connect(lambda: self.show_sessions_from(
+            self._offset + TABLE_LIMIT))
         self.table.delete_pressed.connect(self.delete_selected)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         order = (self.date_edit, self.minutes_spin, self.skill_combo, self.note_edit,
-                 self.add_button, self.chart, self.delete_button, self.table)
+                 self.add_button, self.chart, self.newer_button, self.older_button,
+                 self.delete_button, self.table)
         for a, b in zip(order, order[1:]):
             self.setTabOrder(a, b)
 
@@ -205,17 +221,28 @@ class StudyPage(Page):
         self._loaded_day = today.isoformat()
         keep = set(self.selected_ids())
         cur = self.ctx.store.curriculum()
-        # The table holds the newest sessions only, so a long history (tens of thousands)
-        # costs no more to show than a short one; the chart covers all of them.
-        sessions = self.ctx.store.study_sessions(limit=TABLE_LIMIT)
+        # The table holds one page of sessions, so a long history (tens of thousands) costs
+        # no more to show than a short one; Older/Newer reach every one of them, and the
+        # chart covers all of them.
+        sessions = self.ctx.store.study_sessions(limit=TABLE_LIMIT, offset=self._offset)
+        if self._offset and not sessions:  # the last page emptied (deleted elsewhere)
+            total = self.ctx.store.counts()["study_sessions"]
+            self._offset = max(0, (total - 1) // TABLE_LIMIT * TABLE_LIMIT)
+            sessions = self.ctx.store.study_sessions(limit=TABLE_LIMIT, offset=self._offset)
         self.model.set_sessions(sessions, {s.id: s.title for s in cur.skills})
         self._select_ids(keep)
-        total_sessions = (self.ctx.store.counts()["study_sessions"]
-                          if len(sessions) >= TABLE_LIMIT else len(sessions))
-        self.empty.setText("No sessions logged yet: add one above." if not sessions else
-                           f"Showing the newest {len(sessions):,} of {total_sessions:,} "
-                           "sessions")
-        self.empty.setVisible(not sessions or total_sessions > len(sessions))
+        paged = self._offset > 0 or len(sessions) >= TABLE_LIMIT
+        self._total = total_sessions = (self.ctx.store.counts()["study_sessions"] if paged
+                                        else len(sessions))
+        self.empty.setText("No sessions logged yet: add one above.")
+        self.empty.setVisible(not sessions)
+        first = self._offset + 1
+        self.page_label.setText(f"{first:,}–{self._offset + len(sessions):,} of "
+                                f"{total_sessions:,}, newest first")
+        for w in (self.newer_button, self.page_label, self.older_button):
+            w.setVisible(total_sessions > TABLE_LIMIT)
+        self.newer_button.setEnabled(self._offset > 0)
+        self.older_button.setEnabled(self._offset + len(sessions) < total_sessions)
         by_day = self.ctx.store.study_minutes_by_day(first_day_needed(today))
         totals = weekly_totals(by_day, today)
         self.chart.set_totals(totals)
@@ -248,6 +275,16 @@ class StudyPage(Page):
                 self.date_edit.setMaximumDate(QDate(self._today()))
             self.reload()
 
+    def show_sessions_from(self, offset: int) -> None:
+        """Show the page of sessions that starts ``offset`` sessions back from the newest."""
+        self._offset = max(0, offset)
+        self.reload()
+        if self.proxy.rowCount():
+            self.table.scrollToTop()
+
+    def page_offset(self) -> int:
+        return self._offset
+
     # -------------------------------------------------------- selection
     def selected_ids(self) -> list[int]:
         sel = self.table.selectionModel()
@@ -266,9 +303,10 @@ class StudyPage(Page):
 
     # -------------------------------------------------------- actions
     def add_session(self) -> bool:
-        day = self.date_edit.date().toString("yyyy-MM-dd")
+        day = iso(self.date_edit.date())
         op = AddStudySession(self.ctx, self.minutes_spin.value(), day,
                              self.skill_combo.currentData(), self.note_edit.text().strip())
+        self._offset = 0  # the newest page, where a session logged now usually lands
         if not perform(self.ctx, op):
             return False
         self.note_edit.clear()

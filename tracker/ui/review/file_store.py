@@ -166,8 +166,9 @@ class FileStore:
         return list(self._certs)
 
     def study_sessions(self, since_day: str | None = None,
-                       limit: int | None = None) -> list[StudySession]:
+                       limit: int | None = None, offset: int = 0) -> list[StudySession]:
         rows = [s for s in self._sessions if not since_day or s.day >= since_day]
+        rows = rows[max(0, offset):]
         return rows if limit is None else rows[:limit]
 
     def study_minutes_by_day(self, since_day: str) -> dict[str, int]:

@@ -79,7 +79,7 @@ from tracker.ui.exchange_actions import (
 from tracker.ui.mainwindow import MainWindow
 from tracker.ui.models.skill_tree import MILESTONE, IdRole, KindRole
 from tracker.ui.review.file_store import FileStore, review_items
-from tracker.ui.widgets import heading, label, tip
+from tracker.ui.widgets import clip, heading, label, tip
 
 VERDICTS = {"verified": "Verified", "needs-work": "Needs work"}
 STATE_WORDS = {rd.DONE: "done", rd.LEARNING: "learning", rd.TODO: "to do"}
@@ -853,7 +853,7 @@ class ReviewWindow(MainWindow):
         review = Review(m.id, verdict, text, self.panel.reviewer_edit.text().strip(),
                         iso_now())
         self.ctx.undo_stack.push(SetVerdict(
-            self, m.id, review, f"Mark “{m.title[:40]}” {VERDICTS[verdict].lower()}"))
+            self, m.id, review, f"Mark “{clip(m.title)}” {VERDICTS[verdict].lower()}"))
         return True
 
     def clear_verdict(self, milestone: str | None = None) -> bool:
@@ -862,7 +862,7 @@ class ReviewWindow(MainWindow):
             return False
         m = self.reading.curriculum.milestone_by_id[mid]
         self.ctx.undo_stack.push(SetVerdict(self, mid, None,
-                                            f"Remove the verdict on “{m.title[:40]}”"))
+                                            f"Remove the verdict on “{clip(m.title)}”"))
         return True
 
     def verdict_and_next(self, verdict: str | None) -> bool:

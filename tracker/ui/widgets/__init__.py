@@ -23,6 +23,30 @@ def tip(text: str) -> str:
     return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
 
 
+def clip(text: str, limit: int = 40) -> str:
+    """``text`` on one line and at most ``limit`` characters, cut at a word where one is
+    near and marked with "…" (for titles inside undo steps and status messages)."""
+    one = " ".join(text.split())
+    if len(one) <= limit:
+        return one
+    cut = one[:limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-—") + "…"
+
+
+def breakable(text: str, every: int = 16) -> str:
+    """``text`` with a zero-width space inside every run of more than ``every`` characters
+    without a space, so that a word-wrapping label can wrap even a very long word."""
+    out = []
+    for word in text.split(" "):
+        if len(word) > every:
+            word = "\u200b".join(word[i:i + every] for i in range(0, len(word), every))
+        out.append(word)
+    return " ".join(out)
+
+
 def fmt_percent(p: float) -> str:
     """How every page shows a readiness percent (one decimal, like the CLI)."""
     return f"{p:.1f}%"
@@ -92,6 +116,16 @@ class LinkButton(QPushButton):
 
     def full_text(self) -> str:
         return self._full
+
+    def keyPressEvent(self, event) -> None:
+        # A link opens with Enter, as in a browser (a QPushButton outside a dialog only
+        # reacts to Space).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() \
+                & ~Qt.KeyboardModifier.KeypadModifier:
+            event.accept()
+            self.animateClick()
+            return
+        super().keyPressEvent(event)
 
     def set_full_text(self, text: str, tooltip: str | None = None) -> None:
         self._full = text

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from tracker.ui import theme
 
 MIN_STUDY_MINUTES = 15
-HEATMAP_WEEKS = 16
+HEATMAP_WEEKS = 52
 
 
 # ------------------------------------------------------------------ pure day logic
@@ -383,17 +383,23 @@ class AreaChart(_Chart):
 
 # ------------------------------------------------------------------ heatmap
 class StudyHeatmap(_Chart):
-    """The last 16 weeks, one cell per day (columns are weeks, Monday at the top)."""
+    """The last 52 weeks, one cell per day (columns are weeks, Monday at the top), with a
+    Less-to-More legend under the grid. Cells shrink (down to MIN_CELL) to fit the width
+    the layout gives, so a year fits a 1024-pixel window; the height follows the width."""
 
     CELL = 13
+    MIN_CELL = 7
     GAP = 3
+    ALPHAS = (0.35, 0.55, 0.78, 1.0)  # intensity 1..4 over the accent colour
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__("Study activity, last 16 weeks", parent)
+        super().__init__(f"Study activity, last {HEATMAP_WEEKS} weeks", parent)
         self._grid: list[list[HeatDay | None]] = []
         self._cells: list[tuple[QRect, HeatDay]] = []
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
     def set_data(self, grid: list[list[HeatDay | None]], streak: int) -> None:
         self._grid = grid
@@ -401,6 +407,7 @@ class StudyHeatmap(_Chart):
         n_active = sum(1 for d in days if d.active)
         minutes = sum(d.minutes for d in days)
         done = sum(d.done for d in days)
+        self.setAccessibleName(f"Study activity, last {len(grid)} weeks")
         self.setAccessibleDescription(
             f"{n_active} active days in the last {len(grid)} weeks; {minutes} minutes studied; "
             f"{done} milestones done; current streak {streak} "
@@ -412,8 +419,21 @@ class StudyHeatmap(_Chart):
     def days(self) -> list[HeatDay]:
         return [d for col in self._grid for d in col if d is not None]
 
-    def _cell(self) -> int:
+    def _weeks(self) -> int:
+        return max(1, len(self._grid) or HEATMAP_WEEKS)
+
+    def _full_cell(self) -> int:
         return max(self.CELL, self.fontMetrics().height() - 2)
+
+    def _cell_for(self, width: int) -> int:
+        fits = (width - self._left() - 4) // self._weeks() - self.GAP
+        return max(self.MIN_CELL, min(self._full_cell(), fits))
+
+    def _cell(self) -> int:
+        return self._cell_for(self.width())
+
+    def _legend_h(self) -> int:
+        return self.fontMetrics().height() + 8
 
     def _left(self) -> int:
         return self.fontMetrics().horizontalAdvance("Wed") + 8
@@ -430,13 +450,26 @@ class StudyHeatmap(_Chart):
                 if day is not None:
                     self._cells.append((QRect(left + w * (c + g), top + d * (c + g), c, c), day))
 
+    def _height_for_cell(self, c: int) -> int:
+        return self._top() + 7 * (c + self.GAP) + 2 + self._legend_h()
+
     def sizeHint(self) -> QSize:
-        c, g = self._cell(), self.GAP
-        weeks = max(1, len(self._grid) or HEATMAP_WEEKS)
-        return QSize(self._left() + weeks * (c + g) + 4, self._top() + 7 * (c + g) + 2)
+        c, g = self._full_cell(), self.GAP
+        return QSize(self._left() + self._weeks() * (c + g) + 4, self._height_for_cell(c))
 
     def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
+        c, g = self.MIN_CELL, self.GAP
+        return QSize(self._left() + self._weeks() * (c + g) + 4, self._height_for_cell(c))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._height_for_cell(self._cell_for(width))
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self._layout_cells()
 
     def changeEvent(self, ev: QEvent) -> None:
         if ev.type() == QEvent.Type.FontChange:
@@ -471,7 +504,7 @@ class StudyHeatmap(_Chart):
 
     def _item_tip(self, i: int) -> str:
         d = self._cells[i][1]
-        parts = [d.day.strftime("%a %d %b %Y")]
+        parts = [f"{d.day.strftime('%a')} {d.day.isoformat()}"]
         parts.append(f"{d.minutes} min studied" if d.minutes else "no study logged")
         if d.done:
             parts.append(f"{d.done} milestone{'s' if d.done != 1 else ''} done")
@@ -504,15 +537,48 @@ class StudyHeatmap(_Chart):
                     p.drawText(QPoint(x, fm.ascent()), text)
                     last_x = x
                 last_month = first.day.month
-        acc = theme.accent(pal)
-        back = theme.track(pal)
+        colors = self._colors(pal)
         p.setPen(Qt.PenStyle.NoPen)
         for rect, day in self._cells:
-            if day.intensity == 0:
-                color = back
-            else:
-                color = QColor(acc)
-                color.setAlphaF((0.35, 0.55, 0.78, 1.0)[day.intensity - 1])
-            p.setBrush(color)
+            p.setBrush(colors[day.intensity])
             p.drawRoundedRect(QRectF(rect), 2.5, 2.5)
+        self._draw_legend(p, colors, muted)
         self._draw_focus(p)
+
+    def _colors(self, pal: QPalette) -> list[QColor]:
+        """The colour of each intensity, 0 (nothing) to 4."""
+        out = [theme.track(pal)]
+        for alpha in self.ALPHAS:
+            color = QColor(theme.accent(pal))
+            color.setAlphaF(alpha)
+            out.append(color)
+        return out
+
+    def legend_rect(self) -> QRect:
+        """Where the Less-to-More legend is drawn (under the grid, right-aligned)."""
+        fm = self.fontMetrics()
+        c, g = min(self._cell(), 11), self.GAP
+        width = (fm.horizontalAdvance("Less") + 6 + 5 * (c + g) + 4
+                 + fm.horizontalAdvance("More"))
+        right = self._left() + self._weeks() * (self._cell() + g) - g
+        top = self._top() + 7 * (self._cell() + g) + 4
+        return QRect(right - width, top, width, self._legend_h() - 4)
+
+    def _draw_legend(self, p: QPainter, colors: list[QColor], muted: QColor) -> None:
+        fm = self.fontMetrics()
+        box = self.legend_rect()
+        c, g = min(self._cell(), 11), self.GAP
+        p.setPen(muted)
+        less_w = fm.horizontalAdvance("Less")
+        p.drawText(QRect(box.x(), box.y(), less_w, box.height()),
+                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "Less")
+        x = box.x() + less_w + 6
+        y = box.y() + (box.height() - c) // 2
+        p.setPen(Qt.PenStyle.NoPen)
+        for color in colors:
+            p.setBrush(color)
+            p.drawRoundedRect(QRectF(x, y, c, c), 2.0, 2.0)
+            x += c + g
+        p.setPen(muted)
+        p.drawText(QRect(x + 4 - g, box.y(), box.right() - x + g, box.height()),
+                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "More")
