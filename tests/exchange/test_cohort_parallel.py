@@ -98,7 +98,7 @@ def test_cli_output_is_the_same_with_the_pool(cli, folder, tmp_path):
     doc = json.loads(r.out)
     assert [x["file"] for x in doc["learners"]] == [str(x.path) for x in one.rows]
     assert doc["skipped"] == [{"file": str(p), "reason": why} for p, why in one.skipped]
-    assert out.read_text() == cohort_mod.cohort_csv(one)
+    assert out.read_bytes() == cohort_mod.cohort_csv_bytes(one)
     lines = r.err.splitlines()
     assert [ln.split(":")[0] for ln in lines[:2]] == [
         f"skipped {folder / 'l-0031.mlops-progress.json'}",
