@@ -9,14 +9,12 @@ address-space limit so a regression fails fast instead of starving the shared ma
 from __future__ import annotations
 
 import os
-import resource
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.reliability.conftest import run_tracker_measured
+
 
 
 def cycle_bomb_toml(n: int) -> str:
@@ -32,24 +30,7 @@ def cycle_bomb_toml(n: int) -> str:
     return "\n".join(lines)
 
 
-def run_limited(args: list[str], tmp: Path, limit_bytes: int) -> tuple[int, int, str, int]:
-    """Exit code, stdout size, stderr and the child's own peak RSS (KB)."""
-    out, err = tmp / "out.txt", tmp / "err.txt"
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
-
-    env = {**os.environ}
-    env.pop("MLOPS_TRACKER_DEBUG", None)
-    with open(out, "wb") as fo, open(err, "wb") as fe:
-        proc = subprocess.Popen([sys.executable, "-m", "tracker", *args], cwd=ROOT,
-                                stdout=fo, stderr=fe, env=env, preexec_fn=limit)
-        _, status, usage = os.wait4(proc.pid, 0)
-    return (os.waitstatus_to_exitcode(status), out.stat().st_size, err.read_text(),
-            usage.ru_maxrss)
-
-
-@pytest.mark.skipif(not hasattr(os, "wait4"), reason="needs wait4 and RLIMIT_AS")
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc and RLIMIT_AS")
 @pytest.mark.parametrize("n", [8_000, 44_000])
 def test_curriculum_check_on_a_cycle_bomb_stays_small(tmp_path: Path, n: int):
     """8,000: the review's 814 KB pack (1.38 GB before). 44,000: the largest such pack
@@ -57,10 +38,10 @@ def test_curriculum_check_on_a_cycle_bomb_stays_small(tmp_path: Path, n: int):
     pack = tmp_path / "bomb.toml"
     pack.write_text(cycle_bomb_toml(n))
     assert pack.stat().st_size < 5_000_000
-    code, out_size, err, maxrss_kb = run_limited(
+    code, out, err, maxrss_kb = run_tracker_measured(
         ["--data-dir", str(tmp_path / "d"), "curriculum", "check", str(pack)], tmp_path,
         1_000_000_000)
     assert code == 2, err
     assert err == "error: bomb.toml: 1 problem\n"
-    assert out_size < 1_000
-    assert maxrss_kb < 250_000, f"peak RSS {maxrss_kb / 1024:.0f} MB"
+    assert len(out) < 1_000
+    assert 0 < maxrss_kb < 250_000, f"peak RSS {maxrss_kb / 1024:.0f} MB"
