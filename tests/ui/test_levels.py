@@ -100,6 +100,9 @@ def test_review_verdict_shows_next_to_a_gap(page, store):
 def test_gap_opens_the_skills_page(qtbot, page, store):
     card = page.cards["senior"]
     first = card.gap_rows[0][0]
+    # as a user does: once the page is laid out, scroll to the link, then click it
+    qtbot.waitUntil(lambda: page.scroll.verticalScrollBar().maximum() > 0)
+    page.scroll.ensureWidgetVisible(first)
     with qtbot.waitSignal(page.ctx.navigate) as blocker:
         qtbot.mouseClick(first, Qt.MouseButton.LeftButton)
     assert blocker.args == ["skills", card.gap_ids()[0]]
@@ -115,3 +118,16 @@ def test_target_tag_and_irrelevant_changes(page, store):
     assert not page._dirty
     page.ctx.notify("progress")
     assert page._dirty
+
+
+def test_the_page_has_its_heading_above_the_intro_and_cards_in_rank_order(page, store):
+    """Every page opens with its title (issue 14); the cards follow the intro in rank order."""
+    from PySide6.QtWidgets import QLabel
+
+    col = page.column
+    first = col.itemAt(0).widget()
+    assert isinstance(first, QLabel) and first.text() == "Levels"
+    assert col.indexOf(page.intro) == 1
+    cur = store.curriculum()
+    assert [col.indexOf(page.cards[lv.id]) for lv in cur.levels] == list(
+        range(2, 2 + len(cur.levels)))

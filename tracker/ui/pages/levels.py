@@ -212,6 +212,7 @@ class LevelsPage(Page):
         m = theme.MARGIN
         self.column.setContentsMargins(m, m, m, m)
         self.column.setSpacing(theme.SPACING)
+        self.column.addWidget(heading("Levels", 4))  # as every other page has its title
         self.intro = label("", role="muted", wrap=True)
         self.column.addWidget(self.intro)
         self.column.addStretch(1)
@@ -236,7 +237,7 @@ class LevelsPage(Page):
         self.cards = {}
         for i, lv in enumerate(cur.levels):
             card = LevelCard(lv, self._open_gap)
-            self.column.insertWidget(1 + i, card)
+            self.column.insertWidget(self.column.indexOf(self.intro) + 1 + i, card)
             self.cards[lv.id] = card
         self._cards_for = key
 
