@@ -94,12 +94,15 @@ def render_html(d: ReportData) -> str:
            if d.experience_years is not None else "") + "</p>")
     add(f'<p class="meta">Exported: <b>{e(d.exported_at)}</b> &middot; Integrity: '
         f'<span class="badge {integrity}">{e(d.integrity)}</span>'
-        + (" (the file was changed after it was exported)" if integrity != "ok" else "")
+        f" ({e(d.integrity_text or integrity)}; the digest does not show who wrote it)"
         + "</p>")
     add(f'<p class="meta">Current level: <b>{e(d.current_level or "none yet")}</b> &middot; '
         f'Target level: <b>{e(d.target_level or "not set")}</b></p>')
     add(f'<p class="meta">Curriculum: {e(d.curriculum)} &middot; Source: {e(d.source)} '
-        f'&middot; Report made {e(d.generated_at)}</p></header>')
+        f'&middot; Report made {e(d.generated_at)}</p>')
+    check_class = "ok" if d.curriculum_check == "known" else "modified"
+    add(f'<p class="meta">Curriculum check: <span class="badge {check_class}">'
+        f'{e(d.curriculum_check)}</span> {e(d.curriculum_text)}</p></header>')
 
     add("<section><h2>Readiness per level</h2><table><thead><tr><th>Level</th>"
         "<th>Readiness</th><th class=\"num\">Percent</th><th class=\"num\">Threshold</th>"
