@@ -70,6 +70,7 @@ def test_loads_good_files_and_lists_bad_ones(qtbot, window, monkeypatch, folder)
     assert all(c.endswith("%") or c.endswith("✓") for c in cells)
     assert shown(win, column(win, "Target level")) == ["Senior MLOps Engineer"] * 3
     assert shown(win, column(win, "Integrity")) == ["ok"] * 3
+    assert shown(win, column(win, "Curriculum")) == ["known"] * 3  # the shipped pack
     assert win.bad_list.isVisibleTo(win) and win.bad_list.count() == 2
     texts = [win.bad_list.item(i).text() for i in range(2)]
     assert texts[0].startswith("<b>evil<i>.mlops-progress.json: ")
