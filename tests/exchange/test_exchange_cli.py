@@ -58,7 +58,7 @@ def test_review_json_of_a_fresh_export_equals_status(cli, tmp_path):
     status = ok(cli("status", "--json")).json()
     review = ok(cli("review", str(f), "--json", data_dir=None)).json()
     assert set(review) == {"learner", "current_level", "levels", "integrity", "curriculum",
-                           "curriculum_check"}
+                           "curriculum_check", "verdicts"}
     assert review["integrity"] == "ok"
     assert review["curriculum"] == "known"  # the shipped pack, unchanged
     assert review["learner"] == status["learner"]

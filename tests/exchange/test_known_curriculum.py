@@ -101,6 +101,11 @@ def test_review_cohort_and_report_say_the_curriculum_differs(cli, tmp_path: Path
     assert doc["integrity"] == "ok" and doc["curriculum"] == "differs"
     assert "removed" in doc["curriculum_check"]["summary"]
     assert cli("review", str(honest), "--json").json()["curriculum"] == "known"
+    # the verdicts by "Grace Hopper" the learner wrote in are listed, never as verified
+    assert len(doc["verdicts"]) == 5
+    assert all(v["signature"] == {"state": "unsigned", "verified": False, "key": None}
+               and v["reviewer"] == "Grace Hopper" for v in doc["verdicts"])
+    assert "not verified" in r.out
 
     out = tmp_path / "c.csv"
     r = cli("cohort", str(tmp_path / "cohort"), "--csv", str(out))

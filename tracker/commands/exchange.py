@@ -123,11 +123,22 @@ def cmd_review(args: argparse.Namespace) -> int:
     check = _curriculum_check(args, reading.curriculum)
     doc["curriculum"] = check.status
     doc["curriculum_check"] = check.to_json()
+    doc["verdicts"] = _file_verdicts(reading)
     if args.json:
         print_json(doc)
         return 0
     print(_review_text(reading, doc, check))
     return 0
+
+
+def _file_verdicts(reading) -> list[dict]:
+    """The mentor verdicts a progress file lists, each with its signature state. A progress
+    file carries no signatures of the verdicts in it (the learner's app checked them when it
+    imported them), so a reader cannot prove any: each is "unsigned" here, never verified."""
+    return [{"milestone": r.milestone, "verdict": r.verdict, "reviewer": r.reviewer,
+             "reviewed_at": r.reviewed_at,
+             "signature": {"state": "unsigned", "verified": False, "key": None}}
+            for r in reading.reviews_by_milestone().values()]
 
 
 def _curriculum_check(args: argparse.Namespace, cur):
@@ -188,6 +199,14 @@ def _review_text(reading, doc: dict, check) -> str:
             if len(reading.unknown_milestones) > 5 else ""
         lines.append(f"\nnote: {_plural(len(reading.unknown_milestones), 'milestone id')} "
                      f"not in the embedded curriculum (ignored): {ids}{more}")
+    verdicts = doc.get("verdicts") or []
+    if verdicts:
+        names = sorted({v["reviewer"] for v in verdicts if v["reviewer"]})
+        lines.append(f"\nMentor verdicts in the file: {len(verdicts)}"
+                     + (f" (by {', '.join(names[:3])}{' and others' if len(names) > 3 else ''})"
+                        if names else "")
+                     + "; the file carries no signatures for them, so they are the learner's "
+                     "copy: unsigned here, not verified")
     ch = doc.get("changes")
     if ch:
         lines.append(f"\nChanges since {ch['since'][:10]}:")
