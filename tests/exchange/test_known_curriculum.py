@@ -126,3 +126,4 @@ def test_review_cohort_and_report_say_the_curriculum_differs(cli, tmp_path: Path
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "differs from the shipped curriculum" in html.lower()
     assert "unchanged since export" in html
+    assert "Grace Hopper" in html and "unsigned here, not verified" in html

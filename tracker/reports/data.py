@@ -121,6 +121,12 @@ def report_data(reading: ProgressReading, *, today: date | None = None,
     )
 
 
+#: Under the verdicts of every report: a progress file carries no signatures for them.
+VERDICTS_NOTE = ("These verdicts are copied from the learner's progress file, which carries "
+                 "no signatures for them: they are unsigned here, not verified. The mentor's "
+                 "signed review files show who gave them.")
+
+
 def hours(minutes: int) -> str:
     h, m = divmod(minutes, 60)
     return f"{h} h {m:02d} min" if h else f"{m} min"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from tracker.reports.data import ReportData, hours
+from tracker.reports.data import VERDICTS_NOTE, ReportData, hours
 
 CSS = """
 :root { --ok: #2e7d32; --no: #9e9e9e; --bar: #3f6fb5; --warn: #c77700; --bad: #b3261e; }
@@ -167,6 +167,7 @@ def render_html(d: ReportData) -> str:
                 f"{e(v['verdict'])}</span></td><td>{e(v['comment'])}</td>"
                 f"<td>{e(v['reviewer'])}</td><td>{e(v['date'])}</td></tr>")
         add("</tbody></table>")
+        add(f'<p class="note">{e(VERDICTS_NOTE)}</p>')
     add("</section>")
 
     add("<section class=\"keep\"><h2>Study time</h2>")

@@ -16,7 +16,7 @@ import sys
 from html import escape
 from pathlib import Path
 
-from tracker.reports.data import ReportData, cert_evidence, hours
+from tracker.reports.data import VERDICTS_NOTE, ReportData, cert_evidence, hours
 
 # The PDF a mentor forwards lists the first gaps only and says how many are left out (the
 # HTML report and the app have them all).
@@ -154,6 +154,7 @@ def render_rich_text(d: ReportData) -> str:
                 f"<td>{e(v['comment'])}</td><td>{e(v['reviewer'])}</td>"
                 f"<td>{e(v['date'])}</td></tr>")
         add("</table>")
+        add(f"<p style=\"color:#555\">{e(VERDICTS_NOTE)}</p>")
 
     add("<h2 style=\"font-size:13pt;\">Study time</h2>")
     add(f"<p>Total: <b>{e(hours(d.study_total_minutes))}</b> in {d.study_sessions} "
