@@ -463,8 +463,11 @@ def cohort_table(result: CohortResult) -> str:
                  + (f"; {len(result.skipped)} skipped" if result.skipped else "")
                  + (f"; {result.ignored_text()}" if result.ignored_text() else ""))
     differs = [r for r in result.rows if r.curriculum_check == "differs"]
-    for r in differs:
+    for r in differs[:10]:
         lines.append(f"warning: {r.learner or '(no name)'} ({r.path.name}): the curriculum "
                      f"in the file differs from the known one of the same id and version "
                      f"({r.curriculum_note}); readiness is computed from the file's own copy")
+    if len(differs) > 10:
+        lines.append(f"warning: {len(differs) - 10} more files have a curriculum that differs "
+                     "from the known one (see the curriculum column of --csv or --json)")
     return "\n".join(lines)

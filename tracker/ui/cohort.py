@@ -507,6 +507,10 @@ class CohortWindow(QMainWindow):
             text += f" · {len(self.result.skipped)} unreadable"
         if self.result.ignored_text():
             text += f" · {self.result.ignored_text()}"
+        differs = sum(1 for r in self.model.rows() if r.curriculum_check == "differs")
+        if differs:
+            text += (f" · ⚠ {plural(differs, 'file')} with a curriculum that differs from the "
+                     "known one (see the Curriculum column)")
         self.summary.setText(text)
 
     def _update_buttons(self) -> None:
