@@ -356,5 +356,7 @@ def test_an_unsigned_verified_verdict_is_never_shown_as_plainly_verified(qtbot, 
     ctx.notify(Kinds.REVIEWS)
     ix = page.model.index_for(m.id)
     assert page.model.data(ix.siblingAtColumn(STATE_COL)).endswith("· verified (unsigned)")
+    assert "unsigned: not proven" in page.model.data(ix.siblingAtColumn(STATE_COL),
+                                                      Qt.ItemDataRole.ToolTipRole)
     page.model.set_review_notes({})  # as for a signed verdict
     assert page.model.data(ix.siblingAtColumn(STATE_COL)).endswith("· verified")

@@ -487,8 +487,11 @@ class SkillTreeModel(QAbstractItemModel):
         if col == STATE_COL:
             review = ""
             if node.review:
+                note = (f" ({html.escape(node.review_note)}: not proven who gave it)"
+                        if node.review == "verified" and node.review_note else "")
                 review = ("<p>Mentor review: "
-                          f"{VERDICT_LABELS.get(node.review, html.escape(node.review))}</p>")
+                          f"{VERDICT_LABELS.get(node.review, html.escape(node.review))}"
+                          f"{note}</p>")
             return review + "<p>Space toggles done; right-click to choose any state</p>"
         return None
 
@@ -502,7 +505,9 @@ class SkillTreeModel(QAbstractItemModel):
             if node.choice:
                 parts.append(f"one of {node.choice_size}: {node.choice}")
             if node.review:
-                parts.append("mentor review: " + VERDICT_LABELS.get(node.review, node.review))
+                parts.append("mentor review: " + VERDICT_LABELS.get(node.review, node.review)
+                             + (f" ({node.review_note})"
+                                if node.review == "verified" and node.review_note else ""))
             return ", ".join(parts) if col == TITLE_COL else self._display(node, col)
         if col == TITLE_COL:
             return f"{node.title}, {node.done} of {node.total} done"
