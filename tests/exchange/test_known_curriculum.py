@@ -10,8 +10,6 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
 from tracker.curriculum.loader import load_pack
 from tracker.db.types import Profile, ProgressEntry, Snapshot
 from tracker.exchange.digest import with_integrity
@@ -127,3 +125,19 @@ def test_review_cohort_and_report_say_the_curriculum_differs(cli, tmp_path: Path
     assert "differs from the shipped curriculum" in html.lower()
     assert "unchanged since export" in html
     assert "Grace Hopper" in html and "unsigned here, not verified" in html
+
+
+def test_a_pack_the_mentor_installed_is_known(cli, tmp_path: Path):
+    cur = load_pack(TINY)
+    first = cur.milestones[0].id
+    doc = build_progress_document(Snapshot(cur, Profile("Bo", None, 1.0),
+                                           {first: ProgressEntry(first, "done", T0)},
+                                           (), (), {}))
+    f = write(tmp_path, "bo", doc)
+    assert cli("review", str(f), "--json").json()["curriculum"] == "unknown"
+    assert "unknown" in cli("review", str(f)).out
+    r = cli("curriculum", "use", str(TINY))
+    assert r.code == 0, r.err
+    review = cli("review", str(f), "--json").json()
+    assert (review["curriculum"], review["curriculum_check"]["against"]) == (
+        "known", "installed")
