@@ -57,8 +57,10 @@ def test_review_json_of_a_fresh_export_equals_status(cli, tmp_path):
     assert doc["format"] == "mlops-tracker/progress" and doc["integrity"]["algorithm"] == "sha256"
     status = ok(cli("status", "--json")).json()
     review = ok(cli("review", str(f), "--json", data_dir=None)).json()
-    assert set(review) == {"learner", "current_level", "levels", "integrity"}
+    assert set(review) == {"learner", "current_level", "levels", "integrity", "curriculum",
+                           "curriculum_check", "verdicts"}
     assert review["integrity"] == "ok"
+    assert review["curriculum"] == "known"  # the shipped pack, unchanged
     assert review["learner"] == status["learner"]
     assert review["current_level"] == status["current_level"]
     assert len(review["levels"]) == len(status["levels"])

@@ -70,6 +70,7 @@ def test_loads_good_files_and_lists_bad_ones(qtbot, window, monkeypatch, folder)
     assert all(c.endswith("%") or c.endswith("✓") for c in cells)
     assert shown(win, column(win, "Target level")) == ["Senior MLOps Engineer"] * 3
     assert shown(win, column(win, "Integrity")) == ["ok"] * 3
+    assert shown(win, column(win, "Curriculum")) == ["known"] * 3  # the shipped pack
     assert win.bad_list.isVisibleTo(win) and win.bad_list.count() == 2
     texts = [win.bad_list.item(i).text() for i in range(2)]
     assert texts[0].startswith("<b>evil<i>.mlops-progress.json: ")
@@ -222,3 +223,27 @@ def test_rows_show_while_the_folder_is_still_loading(qtbot, window, monkeypatch,
             go_on.set()
     assert not win.loading and shown(win) == ["Ann", "bob & co <3", "Cleo"]
     assert len(win.result.rows) == 3 and win.model.rowCount() == 3
+
+
+def test_a_file_with_its_own_curriculum_is_flagged(qtbot, window, monkeypatch, folder):
+    """hostile.md item 9: a cut curriculum under the known id and version, re-digested."""
+    from tracker.exchange.digest import with_integrity
+
+    doc = json.loads((folder / "ann.mlops-progress.json").read_text(encoding="utf-8"))
+    keep, seen = [], set()
+    for m in doc["curriculum"]["milestones"]:
+        if m["level"] not in seen and not m.get("options"):
+            seen.add(m["level"])
+            keep.append({**m, "requires": [], "core": False})
+    doc["curriculum"]["milestones"] = keep
+    doc["curriculum"]["choices"] = []
+    doc["learner"]["name"] = "Mallory"
+    (folder / "mallory.mlops-progress.json").write_text(json.dumps(with_integrity(doc)))
+    win = open_cohort(qtbot, window, monkeypatch, folder)
+    names = shown(win)
+    col = column(win, "Curriculum")
+    assert shown(win, col)[names.index("Mallory")] == "differs"
+    assert shown(win, column(win, "Integrity"))[names.index("Mallory")] == "ok"
+    tip = win.proxy.index(names.index("Mallory"), col).data(Qt.ItemDataRole.ToolTipRole)
+    assert "differs" in tip and "removed" in tip
+    assert "1 file with a curriculum that differs" in win.summary.text()

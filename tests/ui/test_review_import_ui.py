@@ -89,3 +89,29 @@ def test_a_review_from_the_future_is_refused_in_one_line(qtbot, window, store, t
     text = window.exchange_actions.last_error_box.text()
     assert "2199-12-31" in text and "future" in text and "\n" not in text
     assert store.reviews() == {}
+
+
+def test_the_skills_tree_shows_whether_a_verified_verdict_is_signed(qtbot, window, store,
+                                                                   tmp_path, monkeypatch):
+    """Issue 12: "Done · verified" only for a signed verdict; "(unsigned)" otherwise."""
+    from tracker.exchange.signing import load_or_create_key, sign_document
+    from tracker.ui.models.skill_tree import STATE_COL
+
+    first = _learner(store)
+    doc = export_progress(store, tmp_path / "ann.mlops-progress.json")
+    earlier = datetime.now(UTC).replace(microsecond=0).timestamp() - 120
+    run_import(qtbot, window, monkeypatch, review_file(
+        tmp_path, doc, reviewed_at=datetime.fromtimestamp(earlier, UTC).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")), [])
+    page = window.show_page("skills")
+    cell = page.model.index_for(first).siblingAtColumn(STATE_COL)
+    assert cell.data() == "Done · verified (unsigned)"
+
+    signed = review_file(tmp_path, doc, name="signed")
+    body = json.loads(signed.read_text(encoding="utf-8"))
+    signed.write_text(json.dumps(sign_document(body, load_or_create_key(tmp_path / "mentor"))),
+                      encoding="utf-8")
+    run_import(qtbot, window, monkeypatch, signed, [True, True, True])
+    assert store.review_signature(store.reviews()[first])[0] == "signed"
+    cell = page.model.index_for(first).siblingAtColumn(STATE_COL)
+    assert cell.data() == "Done · verified"

@@ -683,3 +683,36 @@ def test_review_outputs_never_overwrite_the_file_under_review_or_the_database(
     assert path.read_bytes() == before and db.read_bytes() == db_before
     rw._discard_ok = True
     rw.close()
+
+
+def test_a_file_with_its_own_cut_curriculum_is_flagged_in_the_banner(qtbot, window, learner,
+                                                                    monkeypatch, tmp_path):
+    """hostile.md item 9: the shipped id and version, fewer milestones, digest recomputed:
+    the integrity is "ok" but the banner says the curriculum differs from the known one."""
+    from tracker.exchange.digest import with_integrity
+
+    path, ids = learner
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    keep, seen = [], set()
+    for m in doc["curriculum"]["milestones"]:  # one milestone per level
+        if m["level"] not in seen and not m.get("options"):
+            seen.add(m["level"])
+            keep.append({**m, "requires": [], "core": False})
+    doc["curriculum"]["milestones"] = keep
+    doc["curriculum"]["choices"] = []
+    forged = tmp_path / "forged.mlops-progress.json"
+    forged.write_text(json.dumps(with_integrity(doc)), encoding="utf-8")
+    rw = open_review(qtbot, window, monkeypatch, forged)
+    b = rw.banner
+    assert "Integrity: ok" in b.integrity_label.text()
+    assert "unchanged since export" in b.integrity_label.text()
+    assert b.curriculum_check.status == "differs" and b.modified
+    assert "DIFFERS" in b.check_label.text() and "removed" in b.check_label.text()
+    assert b.check_label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_the_honest_export_matches_the_known_curriculum(qtbot, window, learner, monkeypatch):
+    path, _ = learner
+    b = open_review(qtbot, window, monkeypatch, path).banner
+    assert b.curriculum_check.status == "known" and not b.modified
+    assert "matches the shipped curriculum" in b.check_label.text()

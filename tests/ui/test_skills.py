@@ -346,3 +346,17 @@ def test_a_new_curriculum_rebuilds_the_tree(qtbot, ctx, page, tiny_path):
     ids = page.visible_milestone_ids()
     assert sorted(ids) == sorted(m.id for m in ctx.store.curriculum().milestones)
     assert page.level_filter.count() == len(ctx.store.curriculum().levels) + 1
+
+
+def test_an_unsigned_verified_verdict_is_never_shown_as_plainly_verified(qtbot, ctx, page):
+    """Issue 12: the State column says "verified (unsigned)" for a verdict nobody signed."""
+    m = ctx.store.curriculum().milestones[0]
+    ctx.store.add_reviews([Review(m.id, "verified", "", "Grace Hopper",
+                                  "2025-01-02T00:00:00Z")])
+    ctx.notify(Kinds.REVIEWS)
+    ix = page.model.index_for(m.id)
+    assert page.model.data(ix.siblingAtColumn(STATE_COL)).endswith("· verified (unsigned)")
+    assert "unsigned: not proven" in page.model.data(ix.siblingAtColumn(STATE_COL),
+                                                      Qt.ItemDataRole.ToolTipRole)
+    page.model.set_review_notes({})  # as for a signed verdict
+    assert page.model.data(ix.siblingAtColumn(STATE_COL)).endswith("· verified")

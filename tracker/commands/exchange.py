@@ -120,11 +120,42 @@ def cmd_review(args: argparse.Namespace) -> int:
 
         changes = compare(read_progress_file(args.since), reading)
     doc = reading.review_document(changes)
+    check = _curriculum_check(args, reading.curriculum)
+    doc["curriculum"] = check.status
+    doc["curriculum_check"] = check.to_json()
+    doc["verdicts"] = _file_verdicts(reading)
     if args.json:
         print_json(doc)
         return 0
-    print(_review_text(reading, doc))
+    print(_review_text(reading, doc, check))
     return 0
+
+
+def _file_verdicts(reading) -> list[dict]:
+    """The mentor verdicts a progress file lists, each with its signature state. A progress
+    file carries no signatures of the verdicts in it (the learner's app checked them when it
+    imported them), so a reader cannot prove any: each is "unsigned" here, never verified."""
+    return [{"milestone": r.milestone, "verdict": r.verdict, "reviewer": r.reviewer,
+             "reviewed_at": r.reviewed_at,
+             "signature": {"state": "unsigned", "verified": False, "key": None}}
+            for r in reading.reviews_by_milestone().values()]
+
+
+def _curriculum_check(args: argparse.Namespace, cur):
+    """The file's embedded curriculum against the shipped pack and the one installed in
+    the data folder (hostile.md item 9)."""
+    return _known_packs(args).check(cur)
+
+
+def _known_packs(args: argparse.Namespace):
+    from tracker import paths
+    from tracker.exchange.known_pack import KnownPacks
+
+    try:
+        folder = paths.data_dir(args.data_dir)
+    except Exception:  # noqa: BLE001 - no data folder: the shipped pack alone
+        folder = None
+    return KnownPacks.for_reader(folder)
 
 
 def _write_review(args: argparse.Namespace, reading, out: Path) -> int:
@@ -152,14 +183,15 @@ def _write_review(args: argparse.Namespace, reading, out: Path) -> int:
     return 0
 
 
-def _review_text(reading, doc: dict) -> str:
+def _review_text(reading, doc: dict, check) -> str:
+    from tracker.exchange.known_pack import integrity_text
     from tracker.status import status_text
 
     lines = [f"File: {reading.source}",
-             f"Exported: {reading.exported_at}   Integrity: {reading.integrity}"
-             + ("  (the file was changed after it was exported)"
-                if reading.integrity != "ok" else ""),
-             f"Curriculum: {reading.curriculum.title} {reading.curriculum.version}",
+             f"Exported: {reading.exported_at}   Integrity: {reading.integrity} "
+             f"({integrity_text(reading.integrity)}; the digest does not show who wrote it)",
+             f"Curriculum: {reading.curriculum.title} {reading.curriculum.version}: "
+             f"{check.text()}",
              status_text(doc, reading.curriculum)]
     if reading.unknown_milestones:
         ids = ", ".join(reading.unknown_milestones[:5])
@@ -167,6 +199,14 @@ def _review_text(reading, doc: dict) -> str:
             if len(reading.unknown_milestones) > 5 else ""
         lines.append(f"\nnote: {_plural(len(reading.unknown_milestones), 'milestone id')} "
                      f"not in the embedded curriculum (ignored): {ids}{more}")
+    verdicts = doc.get("verdicts") or []
+    if verdicts:
+        names = sorted({v["reviewer"] for v in verdicts if v["reviewer"]})
+        lines.append(f"\nMentor verdicts in the file: {len(verdicts)}"
+                     + (f" (by {', '.join(names[:3])}{' and others' if len(names) > 3 else ''})"
+                        if names else "")
+                     + "; the file carries no signatures for them, so they are the learner's "
+                     "copy: unsigned here, not verified")
     ch = doc.get("changes")
     if ch:
         lines.append(f"\nChanges since {ch['since'][:10]}:")
@@ -252,7 +292,8 @@ def cmd_cohort(args: argparse.Namespace) -> int:
         print(f"skipped {path}: {reason}", file=sys.stderr)
 
     try:
-        result = load_cohort(args.paths, on_skip=skip, on_progress=line.update)
+        result = load_cohort(args.paths, on_skip=skip, on_progress=line.update,
+                             known=_known_packs(args))
     finally:
         line.clear()
     if os.environ.get("MLOPS_TRACKER_REPORT_PEAK") == "1":  # for the benchmark
@@ -269,6 +310,7 @@ def cmd_cohort(args: argparse.Namespace) -> int:
             {"file": str(r.path), "learner": r.learner, "target_level": r.target_level,
              "current_level": r.current_level, "exported_at": r.exported_at,
              "integrity": r.integrity,
+             "curriculum": r.curriculum_check, "curriculum_summary": r.curriculum_note,
              "levels": [{"id": s.level, "percent": round(s.percent, 2), "ready": s.ready}
                         for s in r.levels]}
             for r in result.rows],
@@ -296,7 +338,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         reading = read_progress_file(args.file)
     from tracker.reports.data import report_data
 
-    data = report_data(reading)
+    data = report_data(reading, known=_known_packs(args))
     if out.name.lower().endswith(".pdf"):
         from tracker.reports.pdf import write_pdf
 

@@ -40,6 +40,7 @@ from tracker.exchange.progress import (
     ProgressReading,
     read_progress_file,
 )
+from tracker.exchange.known_pack import KnownPacks
 from tracker.exchange.safe_json import LoadError
 
 #: Below this many files one process reads them all: starting a pool costs more than it saves.
@@ -63,6 +64,10 @@ class CohortRow:
     integrity: str
     unknown_milestones: int
     curriculum: str  # "<id> <version>" of the embedded pack
+    #: the embedded pack against the one the reader knows under that id and version
+    #: (tracker.exchange.known_pack): "known" | "differs" | "unknown", and what differs
+    curriculum_check: str = "unknown"
+    curriculum_note: str = ""
 
 
 @dataclass
@@ -144,14 +149,27 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return scan_paths(paths).files
 
 
-def row_for(path: Path, reading: ProgressReading) -> CohortRow:
+def row_for(path: Path, reading: ProgressReading,
+            known: KnownPacks | None = None) -> CohortRow:
+    check = (known or _shipped_only()).check(reading.curriculum)
     return CohortRow(
         path=path, learner=reading.learner_name,
         target_level=reading.document.learner.target_level,
         current_level=reading.current_level,
         levels=reading.summary, exported_at=reading.exported_at, integrity=reading.integrity,
         unknown_milestones=len(reading.unknown_milestones),
-        curriculum=f"{reading.curriculum.id} {reading.curriculum.version}")
+        curriculum=f"{reading.curriculum.id} {reading.curriculum.version}",
+        curriculum_check=check.status, curriculum_note=check.summary)
+
+
+_SHIPPED: KnownPacks | None = None
+
+
+def _shipped_only() -> KnownPacks:
+    global _SHIPPED
+    if _SHIPPED is None:
+        _SHIPPED = KnownPacks.for_reader(None)
+    return _SHIPPED
 
 
 def load_cohort(paths: Sequence[str | Path], *, cache: CurriculumCache | None = None,
@@ -159,17 +177,21 @@ def load_cohort(paths: Sequence[str | Path], *, cache: CurriculumCache | None = 
                 on_progress: Callable[[int, int], None] | None = None,
                 cancelled: Callable[[], bool] | None = None,
                 on_rows: Callable[[list[CohortRow]], None] | None = None,
-                workers: int | None = None) -> CohortResult:
+                workers: int | None = None,
+                known: KnownPacks | None = None) -> CohortResult:
     """Read every progress file under ``paths``; rows sorted by learner name.
 
     ``on_rows`` receives the rows of each batch of files as they are read (in file order,
     before sorting); ``on_skip`` each unreadable file with its reason, ``on_progress``
     (files done, files in all). ``workers``: processes to read with (default: one per
     core; 1 reads in this process, as does any cohort under ``PARALLEL_MIN_FILES``).
+    ``known``: the packs each file's curriculum is checked against (default: the shipped
+    pack alone).
     """
     listing = scan_paths(paths)
     files = listing.files
     cache = cache or CurriculumCache()
+    known = known or _shipped_only()
     result = CohortResult(ignored_files=listing.ignored_files,
                           ignored_folders=listing.ignored_folders)
     n = _worker_count(workers, len(files))
@@ -180,9 +202,9 @@ def load_cohort(paths: Sequence[str | Path], *, cache: CurriculumCache | None = 
     gc.disable()
     try:
         if n > 1:
-            _load_parallel(files, n, sink, cancelled)
+            _load_parallel(files, n, sink, cancelled, known)
         else:
-            _load(files, cache, sink, cancelled)
+            _load(files, cache, sink, cancelled, known)
     finally:
         if collecting:
             gc.enable()
@@ -232,11 +254,12 @@ class _Sink:
             self.on_progress(self.done, self.total)
 
 
-def _read_one(f: Path, cache: CurriculumCache) -> tuple[Path, CohortRow | None, str | None]:
+def _read_one(f: Path, cache: CurriculumCache,
+              known: KnownPacks | None = None) -> tuple[Path, CohortRow | None, str | None]:
     reason = None
     unforeseen = False
     try:
-        return f, row_for(f, read_progress_file(f, cache=cache)), None
+        return f, row_for(f, read_progress_file(f, cache=cache), known), None
     except LoadError as exc:
         reason = str(exc).removeprefix(f"{f.name}: ")
     except Exception as exc:  # noqa: BLE001 - one hostile file must not end the cohort
@@ -249,13 +272,13 @@ def _read_one(f: Path, cache: CurriculumCache) -> tuple[Path, CohortRow | None, 
 
 
 def _load(files: list[Path], cache: CurriculumCache, sink: _Sink,
-          cancelled: Callable[[], bool] | None) -> None:
+          cancelled: Callable[[], bool] | None, known: KnownPacks | None = None) -> None:
     batch: list[tuple[Path, CohortRow | None, str | None]] = []
     for f in files:
         if cancelled is not None and cancelled():
             sink.result.cancelled = True
             break
-        batch.append(_read_one(f, cache))
+        batch.append(_read_one(f, cache, known))
         if len(batch) >= CHUNK_FILES:
             sink.take(batch)
             batch = []
@@ -267,7 +290,7 @@ def _load(files: list[Path], cache: CurriculumCache, sink: _Sink,
 _worker_cache: CurriculumCache | None = None
 
 
-def _read_chunk(files: list[Path]) -> tuple[list[tuple[Path, CohortRow | None, str | None]],
+def _read_chunk(files: list[Path], known: KnownPacks | None = None) -> tuple[list[tuple[Path, CohortRow | None, str | None]],
                                              int, int]:
     """In a worker process: the outcome of each file, and this process's id and peak
     memory. Its curriculum cache lives as long as the process."""
@@ -276,10 +299,22 @@ def _read_chunk(files: list[Path]) -> tuple[list[tuple[Path, CohortRow | None, s
         _worker_cache = CurriculumCache()
     gc.disable()  # as in load_cohort: parsed JSON has no cycles to find
     try:
-        out = [_read_one(f, _worker_cache) for f in files]
+        out = [_read_one(f, _worker_cache, _worker_known(known)) for f in files]
     finally:
         gc.enable()
     return out, os.getpid(), _peak_rss_kb()
+
+
+_worker_packs: dict[tuple[tuple[str, Path], ...], KnownPacks] = {}
+
+
+def _worker_known(known: KnownPacks | None) -> KnownPacks | None:
+    """One KnownPacks per set of paths for the life of a worker process, so each pack file
+    is read once per process, not once per chunk."""
+    if known is None:
+        return None
+    key = tuple(known.paths)
+    return _worker_packs.setdefault(key, known)
 
 
 def _peak_rss_kb() -> int:
@@ -309,7 +344,8 @@ def _pool_context() -> Any:
 
 
 def _load_parallel(files: list[Path], workers: int, sink: _Sink,
-                   cancelled: Callable[[], bool] | None) -> None:
+                   cancelled: Callable[[], bool] | None,
+                   known: KnownPacks | None = None) -> None:
     """Chunks of files to ``workers`` processes, a few chunks ahead of the results (so
     memory stays flat), outcomes taken in file order. If the pool breaks (a worker killed
     from outside, by the system running out of memory), the files not yet read are read
@@ -322,7 +358,7 @@ def _load_parallel(files: list[Path], workers: int, sink: _Sink,
     try:
         while nxt < len(chunks) or pending:
             while nxt < len(chunks) and len(pending) < ahead:
-                pending.append((chunks[nxt], pool.submit(_read_chunk, chunks[nxt])))
+                pending.append((chunks[nxt], pool.submit(_read_chunk, chunks[nxt], known)))
                 nxt += 1
             chunk, fut = pending[0]
             while not fut.done():
@@ -341,7 +377,7 @@ def _load_parallel(files: list[Path], workers: int, sink: _Sink,
                     [f for c in chunks[nxt:] for f in c]
                 pending.clear()
                 nxt = len(chunks)
-                _load(rest, CurriculumCache(), sink, cancelled)
+                _load(rest, CurriculumCache(), sink, cancelled, known)
                 return
             sink.result.peak_rss_kb[pid] = max(peak, sink.result.peak_rss_kb.get(pid, 0))
             sink.take(outcomes)
@@ -374,14 +410,16 @@ CSV_BOM = "\ufeff"  # UTF-8 with a byte-order mark: spreadsheet programs then re
 
 def cohort_csv(result: CohortResult) -> str:
     """CSV: file, learner, target level, current level, each level's percent and ready,
-    export date, integrity."""
+    export date, integrity, curriculum ("known" | "differs" | "unknown": the embedded pack
+    against the reader's pack of that id and version; last, so the others keep their
+    positions)."""
     levels = result.level_columns()
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     header = ["file", "learner", "target_level", "current_level"]
     for lid, _ in levels:
         header += [f"{lid}_percent", f"{lid}_ready"]
-    w.writerow(header + ["exported_at", "integrity"])
+    w.writerow(header + ["exported_at", "integrity", "curriculum"])
     for row in result.rows:
         by_id = {s.level: (s.percent, s.ready) for s in row.levels}
         cells: list[Any] = [_cell(row.path.name), _cell(row.learner), row.target_level or "",
@@ -390,7 +428,7 @@ def cohort_csv(result: CohortResult) -> str:
             pct, ready = by_id.get(lid, (None, None))
             cells += ["" if pct is None else f"{pct:.2f}",
                       "" if ready is None else ("yes" if ready else "no")]
-        w.writerow(cells + [row.exported_at, row.integrity])
+        w.writerow(cells + [row.exported_at, row.integrity, row.curriculum_check])
     return buf.getvalue()
 
 
@@ -405,7 +443,7 @@ def cohort_table(result: CohortResult) -> str:
     """A plain-text table for people."""
     levels = result.level_columns()
     head = ["Learner", "Target", "Current"] + [lid for lid, _ in levels] + \
-        ["Exported", "Integrity"]
+        ["Exported", "Integrity", "Curriculum"]
     body = []
     for row in result.rows:
         by_id = {s.level: (s.percent, s.ready) for s in row.levels}
@@ -413,7 +451,7 @@ def cohort_table(result: CohortResult) -> str:
         for lid, _ in levels:
             pct, ready = by_id.get(lid, (None, None))
             cells.append("-" if pct is None else f"{pct:5.1f}%{' *' if ready else '  '}")
-        cells += [row.exported_at[:10], row.integrity]
+        cells += [row.exported_at[:10], row.integrity, row.curriculum_check]
         body.append(cells)
     widths = [max(len(str(r[i])) for r in [head, *body]) for i in range(len(head))]
     widths[0] = min(widths[0], 40)
@@ -421,6 +459,15 @@ def cohort_table(result: CohortResult) -> str:
              for r in [head, *body]]
     lines.append(f"\n{len(result.rows)} learner file{'s' if len(result.rows) != 1 else ''}"
                  f"; * = ready for the level"
+                 + ("; integrity ok = unchanged since export (not who wrote it)")
                  + (f"; {len(result.skipped)} skipped" if result.skipped else "")
                  + (f"; {result.ignored_text()}" if result.ignored_text() else ""))
+    differs = [r for r in result.rows if r.curriculum_check == "differs"]
+    for r in differs[:10]:
+        lines.append(f"warning: {r.learner or '(no name)'} ({r.path.name}): the curriculum "
+                     f"in the file differs from the known one of the same id and version "
+                     f"({r.curriculum_note}); readiness is computed from the file's own copy")
+    if len(differs) > 10:
+        lines.append(f"warning: {len(differs) - 10} more files have a curriculum that differs "
+                     "from the known one (see the curriculum column of --csv or --json)")
     return "\n".join(lines)

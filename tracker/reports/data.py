@@ -40,10 +40,21 @@ class ReportData:
     study_sessions: int
     study_weeks: tuple[tuple[str, int], ...]  # (week starting YYYY-MM-DD, minutes), 12 weeks
     unknown_milestones: tuple[str, ...]
+    #: the file's curriculum against the reader's pack of that id and version
+    #: ("known" | "differs" | "unknown"), in people's words, and what differs
+    curriculum_check: str = "unknown"
+    curriculum_text: str = ""
+    integrity_text: str = ""
 
 
-def report_data(reading: ProgressReading, *, today: date | None = None) -> ReportData:
+def report_data(reading: ProgressReading, *, today: date | None = None,
+                known: Any = None) -> ReportData:
+    """``known``: a :class:`tracker.exchange.known_pack.KnownPacks` to check the file's
+    curriculum against (default: the shipped pack alone)."""
+    from tracker.exchange.known_pack import KnownPacks, integrity_text
+
     cur = reading.curriculum
+    check = (known or KnownPacks.for_reader(None)).check(cur)
     doc = reading.document
     results = reading.results
     current = rd.current_level(results)
@@ -105,7 +116,15 @@ def report_data(reading: ProgressReading, *, today: date | None = None) -> Repor
         study_sessions=len(doc.study_sessions),
         study_weeks=tuple(weeks.items()),
         unknown_milestones=reading.unknown_milestones,
+        curriculum_check=check.status, curriculum_text=check.text(),
+        integrity_text=integrity_text(reading.integrity),
     )
+
+
+#: Under the verdicts of every report: a progress file carries no signatures for them.
+VERDICTS_NOTE = ("These verdicts are copied from the learner's progress file, which carries "
+                 "no signatures for them: they are unsigned here, not verified. The mentor's "
+                 "signed review files show who gave them.")
 
 
 def hours(minutes: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from tracker.reports.data import ReportData, hours
+from tracker.reports.data import VERDICTS_NOTE, ReportData, hours
 
 CSS = """
 :root { --ok: #2e7d32; --no: #9e9e9e; --bar: #3f6fb5; --warn: #c77700; --bad: #b3261e; }
@@ -94,12 +94,15 @@ def render_html(d: ReportData) -> str:
            if d.experience_years is not None else "") + "</p>")
     add(f'<p class="meta">Exported: <b>{e(d.exported_at)}</b> &middot; Integrity: '
         f'<span class="badge {integrity}">{e(d.integrity)}</span>'
-        + (" (the file was changed after it was exported)" if integrity != "ok" else "")
+        f" ({e(d.integrity_text or integrity)}; the digest does not show who wrote it)"
         + "</p>")
     add(f'<p class="meta">Current level: <b>{e(d.current_level or "none yet")}</b> &middot; '
         f'Target level: <b>{e(d.target_level or "not set")}</b></p>')
     add(f'<p class="meta">Curriculum: {e(d.curriculum)} &middot; Source: {e(d.source)} '
-        f'&middot; Report made {e(d.generated_at)}</p></header>')
+        f'&middot; Report made {e(d.generated_at)}</p>')
+    check_class = "ok" if d.curriculum_check == "known" else "modified"
+    add(f'<p class="meta">Curriculum check: <span class="badge {check_class}">'
+        f'{e(d.curriculum_check)}</span> {e(d.curriculum_text)}</p></header>')
 
     add("<section><h2>Readiness per level</h2><table><thead><tr><th>Level</th>"
         "<th>Readiness</th><th class=\"num\">Percent</th><th class=\"num\">Threshold</th>"
@@ -164,6 +167,7 @@ def render_html(d: ReportData) -> str:
                 f"{e(v['verdict'])}</span></td><td>{e(v['comment'])}</td>"
                 f"<td>{e(v['reviewer'])}</td><td>{e(v['date'])}</td></tr>")
         add("</tbody></table>")
+        add(f'<p class="note">{e(VERDICTS_NOTE)}</p>')
     add("</section>")
 
     add("<section class=\"keep\"><h2>Study time</h2>")

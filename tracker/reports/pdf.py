@@ -16,7 +16,7 @@ import sys
 from html import escape
 from pathlib import Path
 
-from tracker.reports.data import ReportData, cert_evidence, hours
+from tracker.reports.data import VERDICTS_NOTE, ReportData, cert_evidence, hours
 
 # The PDF a mentor forwards lists the first gaps only and says how many are left out (the
 # HTML report and the app have them all).
@@ -71,7 +71,11 @@ def render_rich_text(d: ReportData) -> str:
     add(f"<p>Learner: <b>{e(d.learner)}</b>{years}<br>"
         f"Exported: <b>{e(d.exported_at)}</b> &middot; Integrity: "
         f"<b style=\"color:{color}\">{e(d.integrity)}</b>"
-        + (" (changed after export)" if d.integrity != "ok" else "") + "<br>"
+        f" ({e(d.integrity_text or d.integrity)}; the digest does not show who wrote it)"
+        "<br>"
+        f"Curriculum check: <b style=\"color:"
+        f"{'#2e7d32' if d.curriculum_check == 'known' else '#b3261e'}\">"
+        f"{e(d.curriculum_check)}</b> {e(d.curriculum_text)}<br>"
         f"Current level: <b>{e(d.current_level or 'none yet')}</b> &middot; Target level: "
         f"<b>{e(d.target_level or 'not set')}</b><br>"
         f"<span style=\"color:#555\">Curriculum: {e(d.curriculum)} &middot; Source: "
@@ -150,6 +154,7 @@ def render_rich_text(d: ReportData) -> str:
                 f"<td>{e(v['comment'])}</td><td>{e(v['reviewer'])}</td>"
                 f"<td>{e(v['date'])}</td></tr>")
         add("</table>")
+        add(f"<p style=\"color:#555\">{e(VERDICTS_NOTE)}</p>")
 
     add("<h2 style=\"font-size:13pt;\">Study time</h2>")
     add(f"<p>Total: <b>{e(hours(d.study_total_minutes))}</b> in {d.study_sessions} "

@@ -66,7 +66,7 @@ from tracker.ui.widgets import heading, label, tip
 SortRole = Qt.ItemDataRole.UserRole + 1
 PathRole = Qt.ItemDataRole.UserRole + 2
 FIXED = ("Learner", "Target level", "Current level")
-TAIL = ("Exported", "Integrity", "File")
+TAIL = ("Exported", "Integrity", "Curriculum", "File")
 
 
 def _warning_icon() -> QIcon:
@@ -188,13 +188,32 @@ class CohortModel(QAbstractTableModel):
                 return row.integrity
             if role == SortRole:
                 return row.integrity
-            if role == Qt.ItemDataRole.ToolTipRole and row.integrity != "ok":
-                return "The file was changed after it was exported"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return ("Modified after export: the file was changed after it was exported"
+                        if row.integrity != "ok" else
+                        "Unchanged since export (this does not show who wrote it)")
             if role == Qt.ItemDataRole.ForegroundRole and row.integrity != "ok":
                 return theme.warning(QGuiApplication.palette())
             if role == Qt.ItemDataRole.DecorationRole and row.integrity != "ok":
                 return _warning_icon()
         elif tail == 2:
+            check = row.curriculum_check
+            if role in (Qt.ItemDataRole.DisplayRole, SortRole):
+                return check
+            if role == Qt.ItemDataRole.ToolTipRole:
+                if check == "differs":
+                    return ("The curriculum in the file differs from the known one of the same "
+                            f"id and version ({row.curriculum_note}); readiness is computed "
+                            "from the file's own copy")
+                if check == "unknown":
+                    return (f"No curriculum {row.curriculum} here to compare with; readiness "
+                            "is computed from the file's own copy")
+                return "The same curriculum as the one this computer knows"
+            if role == Qt.ItemDataRole.ForegroundRole and check == "differs":
+                return theme.warning(QGuiApplication.palette())
+            if role == Qt.ItemDataRole.DecorationRole and check == "differs":
+                return _warning_icon()
+        elif tail == 3:
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                 return row.path.name if role == Qt.ItemDataRole.DisplayRole else str(row.path)
             if role == SortRole:
@@ -381,11 +400,15 @@ class CohortWindow(QMainWindow):
         signals.rows.connect(rows)
         signals.skipped.connect(skipped)
         folder = self.folder
+        from tracker.exchange.known_pack import KnownPacks
+
+        own = getattr(self.ctx.store, "folder", None)
+        known = KnownPacks.for_reader(Path(own) if own is not None else None)
 
         def work() -> CohortResult:  # pool thread: files only, no widget
             return load_cohort([folder], on_progress=signals.progress.emit,
                                on_rows=signals.rows.emit, on_skip=signals.skipped.emit,
-                               cancelled=cancel.is_set)
+                               cancelled=cancel.is_set, known=known)
 
         self.summary.setText("Loading…")
         self._update_buttons()
@@ -484,6 +507,10 @@ class CohortWindow(QMainWindow):
             text += f" · {len(self.result.skipped)} unreadable"
         if self.result.ignored_text():
             text += f" · {self.result.ignored_text()}"
+        differs = sum(1 for r in self.model.rows() if r.curriculum_check == "differs")
+        if differs:
+            text += (f" · ⚠ {plural(differs, 'file')} with a curriculum that differs from the "
+                     "known one (see the Curriculum column)")
         self.summary.setText(text)
 
     def _update_buttons(self) -> None:

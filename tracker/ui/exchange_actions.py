@@ -136,11 +136,17 @@ def write_report(ctx: Any, parent: QWidget, reading_fn: Callable[[], Any], out: 
     except TrackerError as exc:
         on_error(exc)
         return
+    from tracker.exchange.known_pack import KnownPacks
+
+    # The file's curriculum is checked against the packs this computer knows (the shipped
+    # one, the one installed in the data folder); paths taken here, on the GUI thread.
+    own = getattr(getattr(ctx, "store", None), "folder", None)
+    known = KnownPacks.for_reader(Path(own) if isinstance(own, (str, Path)) else None)
     if kind == "html":
         def work_html() -> Path:
             from tracker.reports.html import write_html
 
-            write_html(report_data(reading_fn()), out)
+            write_html(report_data(reading_fn(), known=known), out)
             return out
 
         ctx.run_in_worker(work_html, on_saved, on_error)
@@ -156,7 +162,7 @@ def write_report(ctx: Any, parent: QWidget, reading_fn: Callable[[], Any], out: 
             return
         ctx.run_in_worker(lambda: (write_bytes(out, pdf), out)[1], on_saved, on_error)
 
-    ctx.run_in_worker(lambda: report_data(reading_fn()), printed, on_error)
+    ctx.run_in_worker(lambda: report_data(reading_fn(), known=known), printed, on_error)
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,9 @@ class Node:
     requires: tuple[str, ...] = ()  # titles of the prerequisites
     state: str = TODO
     review: str | None = None
+    #: why a "verified" verdict is not proven ("unsigned", "signature not valid"); "" when
+    #: signed (or no verdict): shown after the verdict in the State column
+    review_note: str = ""
     done: int = 0
     total: int = 0
     search: str = ""
@@ -289,6 +292,18 @@ class SkillTreeModel(QAbstractItemModel):
         self._emit_changed(changed, counts=False)
         return changed
 
+    def set_review_notes(self, notes: Mapping[str, str]) -> list[str]:
+        """Mark "verified" verdicts that are not signed (milestone id -> "unsigned", ...):
+        the State column then never shows an unproven verdict as plainly verified."""
+        changed = []
+        for mid, node in self._milestones.items():
+            new = notes.get(mid, "")
+            if node.review_note != new:
+                node.review_note = new
+                changed.append(mid)
+        self._emit_changed(changed, counts=False)
+        return changed
+
     def _emit_changed(self, ids: list[str], *, counts: bool) -> None:
         if not ids:
             return
@@ -432,7 +447,10 @@ class SkillTreeModel(QAbstractItemModel):
             if col == STATE_COL:
                 state = STATE_LABELS.get(node.state, node.state)
                 if node.review:
-                    return f"{state} · {VERDICT_LABELS.get(node.review, node.review).lower()}"
+                    verdict = VERDICT_LABELS.get(node.review, node.review).lower()
+                    if node.review == "verified" and node.review_note:
+                        verdict += f" ({node.review_note})"
+                    return f"{state} · {verdict}"
                 return state
             return ""
         if col == STATE_COL:
@@ -469,8 +487,11 @@ class SkillTreeModel(QAbstractItemModel):
         if col == STATE_COL:
             review = ""
             if node.review:
+                note = (f" ({html.escape(node.review_note)}: not proven who gave it)"
+                        if node.review == "verified" and node.review_note else "")
                 review = ("<p>Mentor review: "
-                          f"{VERDICT_LABELS.get(node.review, html.escape(node.review))}</p>")
+                          f"{VERDICT_LABELS.get(node.review, html.escape(node.review))}"
+                          f"{note}</p>")
             return review + "<p>Space toggles done; right-click to choose any state</p>"
         return None
 
@@ -484,7 +505,9 @@ class SkillTreeModel(QAbstractItemModel):
             if node.choice:
                 parts.append(f"one of {node.choice_size}: {node.choice}")
             if node.review:
-                parts.append("mentor review: " + VERDICT_LABELS.get(node.review, node.review))
+                parts.append("mentor review: " + VERDICT_LABELS.get(node.review, node.review)
+                             + (f" ({node.review_note})"
+                                if node.review == "verified" and node.review_note else ""))
             return ", ".join(parts) if col == TITLE_COL else self._display(node, col)
         if col == TITLE_COL:
             return f"{node.title}, {node.done} of {node.total} done"

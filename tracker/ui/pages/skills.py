@@ -407,6 +407,7 @@ class SkillsPage(Page):
         self.level_filter.blockSignals(False)
         self.proxy.set_level(self.level_filter.currentData())
         self.model.load(cur, self._states, self._verdicts())
+        self.model.set_review_notes(self._review_notes())
         self._size_columns()
         if expanded is None:
             self._expand_default()
@@ -426,6 +427,20 @@ class SkillsPage(Page):
     def _verdicts(self) -> dict[str, str]:
         return {k: r.verdict for k, r in self._reviews.items()}
 
+    def _review_notes(self) -> dict[str, str]:
+        """Milestone id -> why its "verified" verdict is not proven, for the State column."""
+        from tracker.exchange.signing import OTHER_KEY
+
+        out = {}
+        for k, r in self._reviews.items():
+            if r.verdict != "verified":
+                continue
+            state, _ = self._review_signature(r)
+            if state != "signed":
+                out[k] = {"unsigned": "unsigned", OTHER_KEY: "signed with another key"}.get(
+                    state, "signature not valid")
+        return out
+
     def on_changed(self, kinds: frozenset[str]) -> None:
         if Kinds.CURRICULUM in kinds:
             if self.ctx.store.curriculum() is not self._cur:
@@ -443,6 +458,7 @@ class SkillsPage(Page):
         if Kinds.REVIEWS in kinds:
             self._reviews = self.ctx.store.reviews()
             self.model.set_reviews(self._verdicts())
+            self.model.set_review_notes(self._review_notes())
         if Kinds.CERTS in kinds:
             self._held = {c.catalog_id for c in self.ctx.store.certifications() if c.catalog_id}
         if Kinds.PROFILE in kinds:

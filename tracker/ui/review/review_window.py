@@ -137,11 +137,19 @@ class ReviewBanner(QFrame):
     """Whose progress, when exported, integrity, curriculum differences (plain text)."""
 
     def __init__(self, reading: ProgressReading, local_curriculum: Any = None,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, data_folder: Path | None = None):
         super().__init__(parent)
         self.setObjectName("reviewBanner")
         self._painting = True
-        self.modified = reading.integrity != "ok"
+        from tracker.exchange.known_pack import KnownPacks
+
+        # The file's curriculum against the pack this computer knows under its id and
+        # version (the shipped one, or the one installed in the data folder).
+        self.curriculum_check = KnownPacks.for_reader(data_folder).check(reading.curriculum)
+        self.curriculum_differs = self.curriculum_check.status == "differs"
+        self.integrity_ok = reading.integrity == "ok"
+        #: anything to warn about (the banner is tinted): modified, or another curriculum
+        self.modified = not self.integrity_ok or self.curriculum_differs
         lay = QHBoxLayout(self)
         lay.setContentsMargins(theme.MARGIN, 10, theme.MARGIN, 10)
         lay.setSpacing(12)
@@ -168,18 +176,25 @@ class ReviewBanner(QFrame):
             f"{current.title if current else 'none yet'} · target: "
             f"{target.title if target else 'not set'} · read-only", wrap=True, selectable=True)
         self.exported_label.setAccessibleName("Export")
-        if self.modified:
-            text = ("⚠ Integrity: modified. This file was changed after it was exported, so "
-                    "it may not be what the learner's app recorded.")
+        if reading.integrity != "ok":
+            text = ("⚠ Integrity: modified (modified after export). This file was changed "
+                    "after it was exported, so it may not be what the learner's app "
+                    "recorded.")
         else:
-            text = "✓ Integrity: ok (unchanged since it was exported)"
+            text = ("✓ Integrity: ok (unchanged since export; this does not show who wrote "
+                    "it)")
         self.integrity_label = label(text, wrap=True, bold=self.modified)
         self.integrity_label.setAccessibleName("Integrity")
         self.curriculum_label = label(self.curriculum_text(reading, local_curriculum),
                                       wrap=True, selectable=True)
         self.curriculum_label.setAccessibleName("Curriculum")
+        check = self.curriculum_check
+        self.check_label = label(("⚠ Curriculum check: " if check.status != "known" else
+                                  "✓ Curriculum check: ") + check.text(),
+                                 wrap=True, selectable=True, bold=self.curriculum_differs)
+        self.check_label.setAccessibleName("Curriculum check")
         for w in (self.learner_label, self.exported_label, self.integrity_label,
-                  self.curriculum_label):
+                  self.check_label, self.curriculum_label):
             col.addWidget(w)
         source = label(f"File: {reading.source}", role="muted", selectable=True)
         source.setToolTip(tip(reading.source))
@@ -233,10 +248,13 @@ class ReviewBanner(QFrame):
             f"QFrame#reviewBanner {{ background: rgb({int(bg[0])},{int(bg[1])},{int(bg[2])});"
             f" border-bottom: 1px solid {tint.name()}; }}"
             "QFrame#reviewBanner QLabel { background: transparent; }")
-        if self.modified:
-            self.integrity_label.setStyleSheet(f"color: {theme.warning(pal).name()};")
-        else:
-            self.integrity_label.setStyleSheet(f"color: {theme.success(pal).name()};")
+        bad = theme.warning(pal).name()
+        good = theme.success(pal).name()
+        self.integrity_label.setStyleSheet(
+            f"color: {good if self.integrity_ok else bad};")
+        self.check_label.setStyleSheet(
+            f"color: {bad if self.curriculum_differs else good};"
+            if self.curriculum_check.status != "unknown" else "")
 
     def changeEvent(self, ev) -> None:
         super().changeEvent(ev)
@@ -475,7 +493,8 @@ class ReviewWindow(MainWindow):
         # Review windows come and go: the main window's remembered page stays its own.
         self._remember_page = False
 
-        self.banner = ReviewBanner(reading, local_curriculum)
+        self.banner = ReviewBanner(reading, local_curriculum,
+                                   data_folder=Path(settings_folder))
         shell = self.takeCentralWidget()
         central = QWidget()
         col = QVBoxLayout(central)
