@@ -159,6 +159,20 @@ class _Checker:
             return ""
         return value
 
+    def weight_and_core(self, place: str, table: dict[str, Any]) -> tuple[int, bool]:
+        """A milestone's or a choice's ``weight`` (1 to MAX_WEIGHT, default 1) and ``core``
+        (default false); a wrong value is a problem and its default is used."""
+        weight = table.get("weight", 1)
+        if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= MAX_WEIGHT:
+            self.add(place, f"weight must be a whole number from 1 to {MAX_WEIGHT}, "
+                     f"got {_show(weight)}")
+            weight = 1
+        core = table.get("core", False)
+        if not isinstance(core, bool):
+            self.add(place, f"core must be true or false, got {_show(core)}")
+            core = False
+        return weight, core
+
     def ref(self, place: str, table: dict[str, Any], key: str, known: dict[str, str],
             what: str) -> str:
         """An id that must name something declared earlier in the pack (type first: a
@@ -324,15 +338,7 @@ def parse_pack(data: object, source: str = "pack", *,
         ms_places.setdefault(mid, place)
         skill = c.ref(place, t, "skill", seen_skills, "skill")
         level = c.ref(place, t, "level", seen_levels, "level")
-        weight = t.get("weight", 1)
-        if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= MAX_WEIGHT:
-            c.add(place, f"weight must be a whole number from 1 to {MAX_WEIGHT}, "
-                  f"got {_show(weight)}")
-            weight = 1
-        core = t.get("core", False)
-        if not isinstance(core, bool):
-            c.add(place, f"core must be true or false, got {_show(core)}")
-            core = False
+        weight, core = c.weight_and_core(place, t)
         requires = t.get("requires", [])
         if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
             c.add(place, "requires must be a list of milestone ids")
@@ -400,15 +406,7 @@ def parse_pack(data: object, source: str = "pack", *,
             c.add(place, f"choice id {chid!r} is also a milestone id")
         skill = c.ref(place, t, "skill", seen_skills, "skill")
         level = c.ref(place, t, "level", seen_levels, "level")
-        weight = t.get("weight", 1)
-        if not isinstance(weight, int) or isinstance(weight, bool) or not 1 <= weight <= MAX_WEIGHT:
-            c.add(place, f"weight must be a whole number from 1 to {MAX_WEIGHT}, "
-                  f"got {_show(weight)}")
-            weight = 1
-        core = t.get("core", False)
-        if not isinstance(core, bool):
-            c.add(place, f"core must be true or false, got {_show(core)}")
-            core = False
+        weight, core = c.weight_and_core(place, t)
         options = t.get("options", [])
         if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
             c.add(place, "options must be a list of milestone ids")
