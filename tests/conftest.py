@@ -16,6 +16,30 @@ TINY = FIXTURES / "tiny.toml"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def _gui_thread_collector():
+    """The app's collector (tracker/ui/gc_policy.py), installed once a QApplication exists:
+    the test session runs the cyclic collector on the main thread only, as the app does.
+    Core-only tests never import Qt for it."""
+    if "PySide6.QtWidgets" not in sys.modules:
+        return None
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        return None
+    from tracker.ui import gc_policy
+
+    return gc_policy.install()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_main_thread():
+    _gui_thread_collector()
+    yield
+    collector = _gui_thread_collector()
+    if collector is not None:
+        collector.check()  # between tests too, not only when a test runs the event loop
+
+
 @pytest.fixture
 def tiny_path() -> Path:
     return TINY

@@ -43,7 +43,9 @@ def run_gui(data_dir: str | None = None, debug: bool = False,
     from tracker import APP_NAME, __version__
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    from tracker.ui import error_dialog
+    from tracker.ui import error_dialog, gc_policy
+
+    gc_policy.install(app)  # before any worker thread: Qt objects die on the GUI thread only
 
     error_dialog.install(app)  # one dialog for unexpected errors; Qt's messages to the log
     app.setApplicationName(APP_NAME)
@@ -69,10 +71,11 @@ def run_gui(data_dir: str | None = None, debug: bool = False,
         win = MainWindow(store)
         guard.files_received.connect(win.open_files_from_outside)
         win.show()
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, gc_policy.freeze_start_up)  # after the first paint
         _warm_up_writes(store)
         if files:
-            from PySide6.QtCore import QTimer
-
             QTimer.singleShot(0, lambda: win.open_files(files))
         if os.environ.get("MLOPS_TRACKER_EXIT_WHEN_READY"):
             _report_ready_and_quit(app, win)

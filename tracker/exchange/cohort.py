@@ -264,9 +264,12 @@ def _read_one(f: Path, cache: CurriculumCache,
         reason = str(exc).removeprefix(f"{f.name}: ")
     except Exception as exc:  # noqa: BLE001 - one hostile file must not end the cohort
         reason, unforeseen = _unexpected(exc), True
-    if unforeseen:
+    if unforeseen and threading.current_thread() is threading.main_thread():
         # The cyclic collector is off during a load; a failure deep in the reader can
-        # leave cycles (traceback, frames) holding that file's data: free them now.
+        # leave cycles (traceback, frames) holding that file's data: free them now. Never
+        # from another thread: in the GUI this runs on a pool thread, and a collection
+        # there would destroy any Qt garbage off the GUI thread (tracker/ui/gc_policy.py);
+        # the GUI thread's own collector frees these cycles instead.
         gc.collect()
     return f, None, reason
 

@@ -2,8 +2,8 @@
 now, Restore a backup...), and start-up recovery from a damaged or newer database.
 
 Threading rule: everything here is called on the GUI thread. Backups and restores run on a
-QThreadPool worker behind a modal progress dialog (:func:`run_with_progress`); the worker
-only touches files and the database, never a widget. Every text shown here comes from the
+pool thread (tracker/ui/workers.py) behind a modal progress dialog
+(:func:`run_with_progress`); the worker only touches files and the database, never a widget. Every text shown here comes from the
 file system or the database, so every label and message box is plain text.
 
 For the main window (see :func:`back_up_now` and :func:`show_backups`):
@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEventLoop, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from tracker import paths
 from tracker.db import backup
 from tracker.db.errors import DamagedDatabaseError, NewerDatabaseError, TrackerError
-from tracker.ui.context import log_worker_error
+from tracker.ui import workers
 from tracker.ui.widgets import tip
 
 APP_TITLE = "MLOps Career Tracker"
@@ -52,68 +52,33 @@ COLUMNS = ("Date", "Kind", "Done milestones", "Certifications", "Study sessions"
 
 
 # --------------------------------------------------------------------------- workers
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any]):
-        super().__init__()
-        self.fn = fn
-        self.signals = _Signals()
-
-    def run(self) -> None:  # pool thread: no widgets here
-        try:
-            result = self.fn()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the GUI thread
-            log_worker_error(self.fn, exc)
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.done.emit(result)
-
-
-class _Waiter(QObject):
-    """Lives on the GUI thread, so the task's signals arrive queued, on the GUI thread."""
-
-    def __init__(self, loop: QEventLoop):
-        super().__init__()
-        self.loop = loop
-        self.result: Any = None
-        self.error: BaseException | None = None
-
-    @Slot(object)
-    def on_done(self, result: Any) -> None:
-        self.result = result
-        self.loop.quit()
-
-    @Slot(object)
-    def on_failed(self, exc: BaseException) -> None:
-        self.error = exc
-        self.loop.quit()
-
-
 def run_with_progress(parent: QWidget | None, text: str, fn: Callable[[], Any]) -> Any:
     """Run ``fn`` on a pool thread behind a modal busy dialog (shown after 300 ms); return
     its result or raise its exception, on the GUI thread."""
     loop = QEventLoop()
-    waiter = _Waiter(loop)
-    task = _Task(fn)
-    task.setAutoDelete(False)
-    task.signals.done.connect(waiter.on_done, Qt.ConnectionType.QueuedConnection)
-    task.signals.failed.connect(waiter.on_failed, Qt.ConnectionType.QueuedConnection)
+    outcome: dict[str, Any] = {}
+
+    def done(result: Any) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
     progress = QProgressDialog(text, "", 0, 0, parent)
     progress.setCancelButton(None)  # a restore must not be cut in half
     progress.setWindowTitle(APP_TITLE)
     progress.setWindowModality(Qt.WindowModality.ApplicationModal)
     progress.setMinimumDuration(300)
-    QThreadPool.globalInstance().start(task)
-    loop.exec()
+    workers.run(fn, done, failed)
+    if not outcome:  # an already-delivered result (never in practice) needs no loop
+        loop.exec()
     progress.reset()
     progress.deleteLater()
-    if waiter.error is not None:
-        raise waiter.error
-    return waiter.result
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
 
 
 # --------------------------------------------------------------------------- messages

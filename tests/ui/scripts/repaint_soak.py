@@ -76,6 +76,9 @@ def main() -> int:
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     populate(data)
     app = QApplication(sys.argv[:1])
+    from tracker.ui import gc_policy
+
+    gc_policy.install(app)  # as tracker/app.py does
 
     from tracker.db.store import Store
     from tracker.exchange.compare import compare
