@@ -247,3 +247,39 @@ def test_a_file_with_its_own_curriculum_is_flagged(qtbot, window, monkeypatch, f
     tip = win.proxy.index(names.index("Mallory"), col).data(Qt.ItemDataRole.ToolTipRole)
     assert "differs" in tip and "removed" in tip
     assert "1 file with a curriculum that differs" in win.summary.text()
+
+
+def test_closing_the_window_while_it_loads_is_safe(qtbot, window, monkeypatch, folder):
+    """The user closes the cohort window (deleted on close, as File > Open Cohort Folder
+    makes it) while the worker is still reading: the worker's later progress, rows and
+    skipped-file messages and its final result go nowhere, with no error and no crash."""
+    import tracker.exchange.cohort as cohort
+    from tracker.ui import workers
+
+    real = cohort.load_cohort
+    go_on, first_batch = threading.Event(), threading.Event()
+
+    def paused(paths, **kw):
+        on_rows = kw["on_rows"]
+
+        def rows(batch):
+            on_rows(batch)
+            first_batch.set()
+            go_on.wait(WAIT / 1000)
+
+        return real(paths, **{**kw, "on_rows": rows, "cancelled": lambda: False})
+
+    monkeypatch.setattr(cohort, "load_cohort", paused)
+    win = CohortWindow(window.ctx, folder)
+    window.exchange_actions.keep(win)
+    win.show()
+    win.load()
+    qtbot.waitUntil(first_batch.is_set, timeout=WAIT)
+    gone: list[bool] = []
+    win.destroyed.connect(lambda *_: gone.append(True))
+    win.close()
+    qtbot.waitUntil(lambda: bool(gone), timeout=WAIT)
+    go_on.set()  # the worker goes on: skipped files, progress, then its result
+    qtbot.waitUntil(lambda: workers.pending() == 0, timeout=WAIT)
+    qtbot.wait(50)  # queued emits from the worker are delivered (and ignored)
+    assert not [w for w in window.exchange_actions.windows if isinstance(w, CohortWindow)]

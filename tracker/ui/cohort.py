@@ -258,6 +258,7 @@ class CohortWindow(QMainWindow):
         self.result: CohortResult | None = None
         self.loading = False
         self._signals: _LoadSignals | None = None
+        self._closed = False
         self.last_error_box = None
         self._cancel = threading.Event()
         self.setObjectName("cohortWindow")
@@ -370,8 +371,10 @@ class CohortWindow(QMainWindow):
         self.result = None
         self._cancel = cancel = threading.Event()
         # Lives on the GUI thread: emits from the worker are queued, and a reload (a new
-        # object) never receives a late emit of the load before it.
-        signals = self._signals = _LoadSignals(self)
+        # object) never receives a late emit of the load before it. No parent: the job
+        # below holds it, so it outlives a window closed mid-load, and the job is released
+        # on the GUI thread once its result is in (tracker/ui/workers.py).
+        signals = self._signals = _LoadSignals()
         self.model.set_rows([])
         self._set_bad([])
         self.progress_bar.setRange(0, 0)  # busy until the first count
@@ -406,8 +409,9 @@ class CohortWindow(QMainWindow):
         known = KnownPacks.for_reader(Path(own) if own is not None else None)
 
         def work() -> CohortResult:  # pool thread: files only, no widget
-            return load_cohort([folder], on_progress=signals.progress.emit,
-                               on_rows=signals.rows.emit, on_skip=signals.skipped.emit,
+            s = signals
+            return load_cohort([folder], on_progress=s.progress.emit,
+                               on_rows=s.rows.emit, on_skip=s.skipped.emit,
                                cancelled=cancel.is_set, known=known)
 
         self.summary.setText("Loading…")
@@ -421,6 +425,8 @@ class CohortWindow(QMainWindow):
         self.cancel_button.hide()
 
     def _loaded(self, result: CohortResult) -> None:
+        if self._closed:  # closed while loading: nothing left to show it in
+            return
         self._finish_loading()
         self.result = result
         if len(self.model.rows()) != len(result.rows):  # rows not streamed: take them all
@@ -480,6 +486,8 @@ class CohortWindow(QMainWindow):
         header.setMinimumHeight(fm.height() * min(lines, 3) + 10)
 
     def _load_failed(self, exc: BaseException) -> None:
+        if self._closed:
+            return
         self._finish_loading()
         self.summary.setText("")
         self.show_error(one_line(exc))
@@ -583,4 +591,6 @@ class CohortWindow(QMainWindow):
 
     def closeEvent(self, ev) -> None:
         self.cancel_load()
+        self._closed = True
+        self._signals = None  # a load still running reports to nobody
         super().closeEvent(ev)
