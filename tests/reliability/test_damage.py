@@ -176,8 +176,9 @@ def test_cli_refuses_a_newer_database_untouched(cli):
 
 
 # ------------------------------------------------------------------- cost
-def test_quick_check_and_backup_are_fast_on_a_big_database(store, record_property):
-    """100,000 progress events (years of heavy use): the open check must stay cheap."""
+def test_quick_check_and_backup_work_on_a_big_database(store, record_property):
+    """100,000 progress events (years of heavy use): the open check passes and every backup
+    is made (their times are recorded for the log)."""
     ids = list(store.curriculum().milestone_by_id)
     store.close()
     db = store.path
@@ -206,7 +207,9 @@ def test_quick_check_and_backup_are_fast_on_a_big_database(store, record_propert
     record_property("backup_ms", round(backup_s * 1000, 1))
     print(f"\n{size_mb:.1f} MB, 100k events: quick_check {check_s * 1000:.1f} ms, "
           f"backup {backup_s * 1000:.1f} ms")
-    assert check_s < 0.5 and backup_s < 2.0   # ~25 ms and ~30 ms measured; CI headroom
+    # Recorded, not asserted: speed targets live in `tracker bench` (no timed unit tests).
+    assert integrity.quick_check(db) is None
+    assert len(backup.list_backups(store.folder)) >= 3  # one per timed run, none pruned
 
 
 def test_restore_backup_never_replaces_a_newer_database(cli):

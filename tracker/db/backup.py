@@ -293,11 +293,11 @@ def _remove_temp(tmp: Path) -> None:
         Path(f"{tmp}{sfx}").unlink(missing_ok=True)
 
 
-def make_backup(folder: Path, *, reason: str = "manual", engine: Any = None,
+def make_backup(folder: Path, *, reason: str = "manual",
                 now: datetime | None = None, prune: bool = True) -> BackupInfo:
     """Copy the database into a new backup, then thin the old ones (unless ``prune`` is
-    False). ``engine`` is accepted for callers that hold one; the copy uses its own
-    read-only connection. Raises StorageError when the copy cannot be written (disk full)."""
+    False). The copy uses its own read-only connection. Raises StorageError when the copy
+    cannot be written (disk full)."""
     if reason not in REASONS:  # any other name would not be listed as a backup
         raise ValueError(f"bad backup reason {reason!r} (one of {', '.join(REASONS)})")
     folder = Path(folder)

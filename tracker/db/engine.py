@@ -23,17 +23,24 @@ from tracker.db.errors import DamagedDatabaseError, NewerDatabaseError
 # both against Alembic's script directory, so a new migration cannot be forgotten here.
 SCHEMA_REVISIONS = ("0001_initial", "0002_pack_format_2")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
+# The one connection policy, for the writer's connections (below) and the Reader's (which
+# uses :func:`reading_pragmas`): how long a connection waits for another process's lock.
 BUSY_TIMEOUT_S = 30.0
+
+
+def reading_pragmas(con: sqlite3.Connection) -> None:
+    """What every connection sets, the Reader's read-side ones included."""
+    con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    con.execute("PRAGMA foreign_keys = ON")
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # Let SQLAlchemy's "begin" hook decide how transactions start.
     dbapi_connection.isolation_level = None
+    reading_pragmas(dbapi_connection)
     cur = dbapi_connection.cursor()
-    cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = FULL")
-    cur.execute("PRAGMA foreign_keys = ON")
     cur.close()
 
 

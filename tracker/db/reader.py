@@ -48,7 +48,6 @@ from tracker.db.types import (
 )
 from tracker.readiness import STATES, StateChange
 
-BUSY_TIMEOUT_MS = 30_000
 VERDICTS = ("verified", "needs-work")
 
 
@@ -136,18 +135,19 @@ class Reader:
             self._forget(con)
             self._local.con = con = None
         if con is None:
+            from tracker.db import engine  # the connection policy (no SQLAlchemy import)
+
             if self._readonly:
                 from tracker.db.integrity import connect_ro
 
-                con = connect_ro(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+                con = connect_ro(self.path, timeout=engine.BUSY_TIMEOUT_S)
                 con.isolation_level = None
             else:
                 from tracker.db.readonly import connect_for_reading
 
                 con, self._local.degraded = connect_for_reading(self.path,
-                                                                BUSY_TIMEOUT_MS / 1000)
-            con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            con.execute("PRAGMA foreign_keys = ON")
+                                                                engine.BUSY_TIMEOUT_S)
+            engine.reading_pragmas(con)
             self._local.con = con
             with self._lock:
                 self._all.append(con)
@@ -221,7 +221,6 @@ class Reader:
             self.certifications()
             self.study_sessions()
             self.reviews()
-            self.data_version()
 
     # ------------------------------------------------------------------ queries
     def meta(self, key: str, default: str | None = None) -> str | None:
@@ -410,18 +409,3 @@ class Reader:
                 "review), (SELECT count(*) FROM progress WHERE state = 'done')").fetchone()
         return dict(zip(("progress_events", "certifications", "study_sessions", "reviews",
                          "done"), row, strict=True))
-
-    def data_version(self) -> tuple[int, ...]:
-        """Changes whenever anything was committed, by this process or another.
-
-        Counts and maxima of every user table, read in one query: cheap (indexes) and,
-        unlike PRAGMA data_version, also sees this process's own commits."""
-        with self.read() as con:
-            return tuple(con.execute(
-                "SELECT (SELECT max(id) FROM progress_event), (SELECT count(*) FROM progress_event),"
-                " (SELECT max(updated_at) FROM progress), (SELECT total(length(note)) FROM progress),"
-                " (SELECT max(id) FROM certification), (SELECT count(*) FROM certification),"
-                " (SELECT max(id) FROM study_session), (SELECT count(*) FROM study_session),"
-                " (SELECT max(id) FROM review), (SELECT max(id) FROM evidence),"
-                " (SELECT count(*) FROM evidence), (SELECT updated_at FROM profile),"
-                " (SELECT value FROM meta WHERE key = 'curriculum_hash')").fetchone())

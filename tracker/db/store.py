@@ -127,8 +127,7 @@ class Store:
                 if rev is not None:
                     from tracker.db import backup
 
-                    backup.make_backup(folder, reason="before-migration",
-                                       engine=store._engine, now=clock())
+                    backup.make_backup(folder, reason="before-migration", now=clock())
                 dbengine.run_migrations(store._engine)
             if sync:
                 store.ensure_curriculum()

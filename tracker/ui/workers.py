@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import itertools
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -79,7 +78,6 @@ def _run(bridge: _Bridge, key: int) -> None:  # pool thread
     try:
         payload, ok = fn(), True
     except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
-        exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
         log_worker_error(fn, exc)
         payload, ok = exc, False
     del fn
