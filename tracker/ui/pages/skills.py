@@ -286,6 +286,7 @@ class SkillsPage(Page):
         for st in rd.STATES:
             self.state_combo.addItem(state_icon(st), STATE_LABELS[st], st)
         state_label.setBuddy(self.state_combo)
+        self.state_label = state_label
         state_row.addWidget(state_label)
         state_row.addWidget(self.state_combo)
         state_row.addStretch(1)
@@ -622,6 +623,8 @@ class SkillsPage(Page):
         return self.set_state(ids, rd.TODO if all_done else rd.DONE)
 
     def set_state(self, ids: list[str], state: str) -> bool:
+        if self.read_only:
+            return False
         changes = {m: state for m in ids if self._states.get(m, rd.TODO) != state}
         if not changes:
             return False
@@ -637,16 +640,17 @@ class SkillsPage(Page):
     def _context_menu(self, pos: QPoint) -> None:
         ids = self.selected_milestones()
         menu = QMenu(self)
-        for st in rd.STATES:
-            act = menu.addAction(state_icon(st), f"Mark as {STATE_LABELS[st]}")
+        if not self.read_only:  # review mode: nothing to mark
+            for st in rd.STATES:
+                act = menu.addAction(state_icon(st), f"Mark as {STATE_LABELS[st]}")
+                act.setEnabled(bool(ids))
+                act.triggered.connect(lambda _=False, st=st: self.set_state(ids, st))
+            menu.addSeparator()
+            act = menu.addAction("Toggle done")
+            act.setShortcut(QKeySequence(Qt.Key.Key_Space))
             act.setEnabled(bool(ids))
-            act.triggered.connect(lambda _=False, st=st: self.set_state(ids, st))
-        menu.addSeparator()
-        act = menu.addAction("Toggle done")
-        act.setShortcut(QKeySequence(Qt.Key.Key_Space))
-        act.setEnabled(bool(ids))
-        act.triggered.connect(self.toggle_selected)
-        menu.addSeparator()
+            act.triggered.connect(self.toggle_selected)
+            menu.addSeparator()
         menu.addAction("Expand all", self.tree.expandAll)
         menu.addAction("Collapse all", self.tree.collapseAll)
         if pos.isNull() or not self.tree.viewport().rect().contains(pos):
@@ -867,7 +871,7 @@ class SkillsPage(Page):
         """Save the note being edited (debounce timeout, focus-out, selection change)."""
         self.note_timer.stop()
         mid = self._note_mid
-        if mid is None:
+        if mid is None or self.read_only:
             return False
         text = self.note_edit.toPlainText()
         if text == self._notes.get(mid, ""):
@@ -924,7 +928,7 @@ class SkillsPage(Page):
 
     def add_evidence(self) -> bool:
         text = self.evidence_edit.text().strip()
-        if not text or self._note_mid is None:
+        if not text or self._note_mid is None or self.read_only:
             return False
         if perform(self.ctx, AddEvidence(self.ctx, self._note_mid, text)):
             self.evidence_edit.clear()
@@ -935,7 +939,7 @@ class SkillsPage(Page):
         item = self.evidence_list.currentItem()
         ev_id = item.data(Qt.ItemDataRole.UserRole) if item else None
         ev = next((e for e in self._evidence if e.id == ev_id), None)
-        if ev is None:
+        if ev is None or self.read_only:
             return False
         row = self.evidence_list.currentRow()
         if perform(self.ctx, RemoveEvidence(self.ctx, ev)):
@@ -948,3 +952,22 @@ class SkillsPage(Page):
         text = item.text()
         if v.URL_RE.match(text):
             QDesktopServices.openUrl(QUrl(text))
+
+    # ================================================================ review mode
+    def set_read_only(self, read_only: bool) -> None:
+        """Review mode: the learner's states, note and evidence are shown, never offered for
+        editing (no state box, no evidence field or buttons, a read-only note, no "Mark as"
+        in the context menu; Space and Delete do nothing)."""
+        super().set_read_only(read_only)
+        for w in (self.state_label, self.state_combo, self.evidence_edit, self.evidence_add,
+                  self.evidence_remove):
+            w.setVisible(not read_only)
+        self.note_edit.setReadOnly(read_only)
+        self.note_edit.setPlaceholderText(
+            "No note from the learner." if read_only
+            else "Your notes on this milestone: saved as you type.")
+        self.placeholder.setText(
+            "Select a milestone to see its details, the learner's note and evidence."
+            if read_only else
+            "Select a milestone to see its details, write a note and add evidence.")
+        self.model.edit_hints = not read_only
