@@ -372,7 +372,7 @@ class VerdictPanel(QWidget):
                                 "Levels page), then mark it verified or needs work.",
                                 role="muted", wrap=True)
         llay.addWidget(self.empty_hint)
-        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignTop)
+        llay.addStretch(0)  # the hint stays under the heading while the list is hidden
 
         self.export_button = QPushButton("Export Review File…")
         self.export_button.setDefault(False)
@@ -607,8 +607,9 @@ class ReviewWindow(MainWindow):
         self.statusBar().showMessage(
             "Read-only review: mark milestones in the Mentor review panel, then "
             "File > Export Review File…", 15000)
-        if "skills" in self.built_pages():
-            self._hook_skills(self.built_pages()["skills"])
+        # The Skills page is the review's work place: built now, so its detail pane is the
+        # panel's first part from the start (the window still opens on the dashboard).
+        self._hook_skills(self.page("skills"))
 
     # ------------------------------------------------------------------ shell overrides
     def _update_title(self) -> None:
@@ -824,6 +825,8 @@ class ReviewWindow(MainWindow):
             b.setEnabled(m is not None)
         self._load_comment()
         self._sync_verdict_list()
+        # With the Skills detail above, "nothing selected" is said there once.
+        p.milestone_meta.setVisible(m is not None or p.detail is None)
         if m is None:
             p.milestone_title.setText("No milestone selected")
             p.milestone_meta.setText("Select a milestone on the Skills page, or a gap on the "
