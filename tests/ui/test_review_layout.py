@@ -101,6 +101,9 @@ def test_the_tree_shows_whole_titles_beside_the_mentor_panel(qtbot, store, progr
     assert not skills.isAncestorOf(skills.detail_scroll)
     assert skills.detail_title.isVisibleTo(rw)
     assert tree.width() >= 0.4 * rw.width()
+    # the filter box keeps room for a search ("ernetes" at 1024 px before)
+    box = skills.filter_edit
+    assert box.width() >= box.fontMetrics().horizontalAdvance("kubernetes rollout") + 12
     qtbot.waitUntil(lambda: len(milestone_rows(tree)) >= 4, timeout=WAIT)
     rows = milestone_rows(tree)
     fm = QFontMetrics(tree.font())

@@ -34,6 +34,7 @@ from PySide6.QtGui import QAction, QKeySequence, QPalette, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDockWidget,
@@ -765,6 +766,12 @@ class ReviewWindow(MainWindow):
         if isinstance(detail, QWidget):
             detail.setMinimumWidth(0)
             self.panel.set_detail(detail)
+        for combo in (getattr(skills, "level_filter", None),
+                      getattr(skills, "state_filter", None)):
+            if isinstance(combo, QComboBox):  # narrow windows: the filter box keeps room
+                combo.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                combo.setMinimumContentsLength(8)
         if tree is not None:
             for col in (TITLE_COL, LEVEL_COL, STATE_COL):
                 wrap_column(tree, col)
