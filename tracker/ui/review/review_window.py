@@ -2,8 +2,10 @@
 
 :class:`ReviewWindow` is the main window shell (``MainWindow``: sidebar, lazily built pages,
 Edit > Undo/Redo, themes) run on a :class:`FileStore` with ``ctx.read_only`` set, so every
-page is reused as it is and every change a page attempts is refused with a read-only
-message. Around it:
+page is reused and built read-only (``Page.set_read_only``): it shows the learner's data and
+offers no control that would change it (the FileStore refuses any write that still came).
+Two columns: the Skills tree, whose rows wrap so whole titles show at 1024 px, and the
+mentor's panel, which holds the Skills page's detail pane. Around them:
 
 - a banner: whose progress, when it was exported, integrity (a modified file is a warning)
   and how the file's curriculum differs from the local one;
@@ -309,6 +311,7 @@ class VerdictPanel(QWidget):
         self.detail_layout.setContentsMargins(0, 0, 0, 0)
         self.detail_box.hide()
         self.detail: QWidget | None = None
+        self._fitted = False  # the parts were sized once the panel was first shown
 
         # The verdict on it.
         verdict_box = QWidget()
@@ -415,7 +418,7 @@ class VerdictPanel(QWidget):
 
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
-        if not getattr(self, "_fitted", False) and self.detail is not None:
+        if not self._fitted and self.detail is not None:
             self._fitted = True
             self.fit_parts()
 
