@@ -82,6 +82,8 @@ from tracker.ui.pages.base import Page
 from tracker.ui.widgets import Card, heading, label
 
 NOTE_DELAY_MS = 600
+#: the context menu's actions that only change the view (all a read-only page keeps)
+VIEW_ACTIONS = ("Expand all", "Collapse all")
 FILTER_DELAY_MS = 150
 
 
@@ -640,22 +642,25 @@ class SkillsPage(Page):
     def _context_menu(self, pos: QPoint) -> None:
         ids = self.selected_milestones()
         menu = QMenu(self)
-        if not self.read_only:  # review mode: nothing to mark
-            for st in rd.STATES:
-                act = menu.addAction(state_icon(st), f"Mark as {STATE_LABELS[st]}")
-                act.setEnabled(bool(ids))
-                act.triggered.connect(lambda _=False, st=st: self.set_state(ids, st))
-            menu.addSeparator()
-            act = menu.addAction("Toggle done")
-            act.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        for st in rd.STATES:
+            act = menu.addAction(state_icon(st), f"Mark as {STATE_LABELS[st]}")
             act.setEnabled(bool(ids))
-            act.triggered.connect(self.toggle_selected)
-            menu.addSeparator()
+            act.triggered.connect(lambda _=False, st=st: self.set_state(ids, st))
+        menu.addSeparator()
+        act = menu.addAction("Toggle done")
+        act.setShortcut(QKeySequence(Qt.Key.Key_Space))
+        act.setEnabled(bool(ids))
+        act.triggered.connect(self.toggle_selected)
+        menu.addSeparator()
         menu.addAction("Expand all", self.tree.expandAll)
         menu.addAction("Collapse all", self.tree.collapseAll)
         if pos.isNull() or not self.tree.viewport().rect().contains(pos):
             rect = self.tree.visualRect(self.tree.currentIndex())
             pos = rect.bottomLeft() if rect.isValid() else QPoint(0, 0)
+        if self.read_only:  # review mode: only what changes the view, nothing to mark
+            for act in menu.actions():
+                if act.text() not in VIEW_ACTIONS:
+                    menu.removeAction(act)
         self._menu = menu
         menu.popup(self.tree.viewport().mapToGlobal(pos))
 
