@@ -324,21 +324,21 @@ def cmd_cohort(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------- report
 def cmd_report(args: argparse.Namespace) -> int:
-    from tracker.exchange.progress import read_progress_bytes, read_progress_file
+    from tracker.exchange.progress import read_progress_file
 
     out = _output_path(args, args.output, (".html", ".htm", ".pdf"),
                        inputs=(args.file,) if args.file else ())
-    if args.self_:
-        from tracker.exchange.progress import build_progress_document, dumps_document
+    from tracker.reports.data import own_progress, report_data
 
+    signatures = None
+    if args.self_:
+        # Your own verdicts carry the signature check made when each review was imported.
         with open_store(args) as store:
-            doc = build_progress_document(store.snapshot(with_history=False))
-        reading = read_progress_bytes(dumps_document(doc), "your progress")
+            reading, signatures = own_progress(store)
     else:
         reading = read_progress_file(args.file)
-    from tracker.reports.data import report_data
 
-    data = report_data(reading, known=_known_packs(args))
+    data = report_data(reading, known=_known_packs(args), signatures=signatures)
     if out.name.lower().endswith(".pdf"):
         from tracker.reports.pdf import write_pdf
 

@@ -3,6 +3,7 @@ same facts. Pure, no Qt; any thread."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -30,11 +31,12 @@ class ReportData:
     focus_is_target: bool
     levels: tuple[dict[str, Any], ...]  # title, percent, ready, threshold, core_done, core_total
     areas: tuple[dict[str, Any], ...]   # title, percent, done, total
-    gaps: tuple[dict[str, Any], ...]    # id, title, level, core, weight, area
+    gaps: tuple[dict[str, Any], ...]    # id, title, level, core, weight, area, verdict, mark
     gaps_total: int
     certifications: tuple[dict[str, Any], ...]  # name, issuer, earned, expires, status,
     #                                              verified, source
-    verdicts: tuple[dict[str, Any], ...]  # milestone, title, verdict, comment, reviewer, date
+    verdicts: tuple[dict[str, Any], ...]  # milestone, title, verdict, comment, reviewer, date,
+    #                                        signature (state), signature_text, mark
     study_total_minutes: int
     study_recent_minutes: int          # last 28 days before the export
     study_sessions: int
@@ -45,13 +47,51 @@ class ReportData:
     curriculum_check: str = "unknown"
     curriculum_text: str = ""
     integrity_text: str = ""
+    #: True when the verdicts' signatures are known (the learner's own report: the app
+    #: checked each review file's signature on import); a progress file carries none
+    signatures_known: bool = False
+
+
+def verdict_mark(verdict: str, signature: str) -> str:
+    """How a report names a verdict: "verified" only for a signed one (the skills tree's
+    words otherwise: "verified (unsigned)", ...); "needs work"."""
+    if verdict != "verified":
+        return "needs work" if verdict == "needs-work" else verdict
+    if signature == "signed":
+        return "verified"
+    return f"verified ({UNPROVEN.get(signature, 'signature not valid')})"
+
+
+#: why a "verified" verdict is not proven, by signature state (as the skills tree says it)
+UNPROVEN = {"unsigned": "unsigned", "other-key": "signed with another key",
+            "invalid": "signature not valid"}
+
+
+def own_progress(store: Any) -> tuple[ProgressReading, dict[str, tuple[str, str]]]:
+    """The learner's own progress as a reading (what an export holds now) and, per milestone
+    with a verdict, the (signature state, public key) the app recorded when it imported the
+    review (``Store.review_signature``): for ``report --self`` and File > Export Report.
+    Store reads only (a worker may call it)."""
+    from tracker.exchange.progress import (build_progress_document, dumps_document,
+                                           read_progress_bytes)
+
+    doc = build_progress_document(store.snapshot(with_history=False))
+    reading = read_progress_bytes(dumps_document(doc), "your progress")
+    signatures = {mid: store.review_signature(r)
+                  for mid, r in reading.reviews_by_milestone().items()}
+    return reading, signatures
 
 
 def report_data(reading: ProgressReading, *, today: date | None = None,
-                known: Any = None) -> ReportData:
+                known: Any = None,
+                signatures: Mapping[str, tuple[str, str]] | None = None) -> ReportData:
     """``known``: a :class:`tracker.exchange.known_pack.KnownPacks` to check the file's
-    curriculum against (default: the shipped pack alone)."""
+    curriculum against (default: the shipped pack alone). ``signatures``: milestone id ->
+    (signature state, public key) of its verdict (see :func:`own_progress`); without it
+    every verdict is unsigned (a progress file carries no signatures), so none is
+    presented as verified."""
     from tracker.exchange.known_pack import KnownPacks, integrity_text
+    from tracker.exchange.signing import describe, fingerprint
 
     cur = reading.curriculum
     check = (known or KnownPacks.for_reader(None)).check(cur)
@@ -79,9 +119,14 @@ def report_data(reading: ProgressReading, *, today: date | None = None,
     for mid, r in sorted(reading.reviews_by_milestone().items(),
                          key=lambda kv: kv[1].reviewed_at, reverse=True):
         m = cur.milestone_by_id.get(mid)
+        state, key = (signatures or {}).get(mid, ("unsigned", ""))
         verdicts.append({"milestone": mid, "title": m.title if m else mid,
                          "verdict": r.verdict, "comment": r.comment, "reviewer": r.reviewer,
-                         "date": r.reviewed_at[:10]})
+                         "date": r.reviewed_at[:10], "signature": state,
+                         "signature_text": describe(state, r.reviewer or "the reviewer",
+                                                    fingerprint(key) if key else ""),
+                         "mark": verdict_mark(r.verdict, state)})
+    by_milestone = {v["milestone"]: v for v in verdicts}
     name = doc.learner.name or "(no name)"
     return ReportData(
         title=f"Progress report: {name}",
@@ -102,7 +147,9 @@ def report_data(reading: ProgressReading, *, today: date | None = None,
                     for a in rd.breakdown(cur, reading.states, focus.id)),
         gaps=tuple({"id": m.id, "title": m.title, "level": cur.level_by_id[m.level].title,
                     "core": m.core, "weight": m.weight,
-                    "area": cur.area_by_id[cur.area_of(m)].title}
+                    "area": cur.area_by_id[cur.area_of(m)].title,
+                    "verdict": by_milestone.get(m.id, {}).get("verdict"),
+                    "mark": by_milestone.get(m.id, {}).get("mark")}
                    for m in fr.gaps[:MAX_GAPS]),
         gaps_total=len(fr.gaps),
         certifications=tuple({"name": c.name, "issuer": c.issuer, "earned": c.earned,
@@ -118,13 +165,38 @@ def report_data(reading: ProgressReading, *, today: date | None = None,
         unknown_milestones=reading.unknown_milestones,
         curriculum_check=check.status, curriculum_text=check.text(),
         integrity_text=integrity_text(reading.integrity),
+        signatures_known=signatures is not None,
     )
 
 
-#: Under the verdicts of every report: a progress file carries no signatures for them.
+#: Under the verdicts of a report on a progress file: it carries no signatures for them.
 VERDICTS_NOTE = ("These verdicts are copied from the learner's progress file, which carries "
                  "no signatures for them: they are unsigned here, not verified. The mentor's "
                  "signed review files show who gave them.")
+#: Under the verdicts of the learner's own report: the app checked each review on import.
+SIGNED_VERDICTS_NOTE = ("A verdict is shown as verified only when the mentor's review file "
+                        "was signed with the key this app knows for that mentor; it checked "
+                        "the signature when the review was imported. Anything else is marked "
+                        "as not proven.")
+
+
+def verdicts_note(d: ReportData) -> str:
+    return SIGNED_VERDICTS_NOTE if d.signatures_known else VERDICTS_NOTE
+
+
+def verdict_summary(d: ReportData) -> str:
+    """"2 verified (signed), 1 verified (unsigned), 3 need work" (empty: no verdicts)."""
+    counts: dict[str, int] = {}
+    for v in d.verdicts:
+        counts[v["mark"]] = counts.get(v["mark"], 0) + 1
+    parts = []
+    for mark in sorted(counts, key=lambda k: (k != "verified", k.startswith("needs"), k)):
+        n = counts[mark]
+        if mark == "needs work":
+            parts.append(f"{n} need{'s' if n == 1 else ''} work")
+        else:
+            parts.append(f"{n} {mark}")
+    return ", ".join(parts)
 
 
 def hours(minutes: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from tracker.reports.data import VERDICTS_NOTE, ReportData, hours
+from tracker.reports.data import ReportData, hours, verdict_summary, verdicts_note
 
 CSS = """
 :root { --ok: #2e7d32; --no: #9e9e9e; --bar: #3f6fb5; --warn: #c77700; --bad: #b3261e; }
@@ -26,7 +26,7 @@ h2 { font-size: 1.15rem; margin: 1.8rem 0 .6rem; border-bottom: 1px solid #ddd;
          color: #fff; background: var(--ok); }
 .badge.modified, .badge.expired, .badge.needs-work { background: var(--bad); }
 .badge.expiring { background: var(--warn); }
-.badge.no { background: var(--no); }
+.badge.no, .badge.unproven { background: var(--no); }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #eee;
          vertical-align: top; }
@@ -77,6 +77,15 @@ def _study_chart(weeks: tuple[tuple[str, int], ...]) -> str:
         parts.append(f'<text x="{x}" y="{h + 24}">{minutes}m</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _verdict_badge(verdict: str, mark: str) -> str:
+    """A mentor's verdict: a green "✓ verified" only when it is signed; an unproven one
+    is grey and says why ("verified (unsigned)"); "needs work" is red."""
+    if mark == "verified":
+        return '<span class="badge verified" title="signed by the mentor">✓ verified</span>'
+    cls = "needs-work" if verdict == "needs-work" else "unproven"
+    return f'<span class="badge {cls}">{e(mark)}</span>'
 
 
 def render_html(d: ReportData) -> str:
@@ -135,6 +144,8 @@ def render_html(d: ReportData) -> str:
             "<th>Area</th><th>Level</th><th class=\"num\">Weight</th></tr></thead><tbody>")
         for g in d.gaps:
             core = ' <span class="core">core</span>' if g["core"] else ""
+            if g.get("mark"):
+                core += " " + _verdict_badge(g["verdict"], g["mark"])
             add(f"<tr><td>{e(g['title'])}{core}<br><span class=\"note\">{e(g['id'])}</span>"
                 f"</td><td>{e(g['area'])}</td><td>{e(g['level'])}</td>"
                 f"<td class=\"num\">{g['weight']}</td></tr>")
@@ -160,14 +171,16 @@ def render_html(d: ReportData) -> str:
     if not d.verdicts:
         add("<p>No mentor verdicts yet.</p>")
     else:
+        add(f"<p>{e(verdict_summary(d))}.</p>")
         add("<table><thead><tr><th>Milestone</th><th>Verdict</th><th>Comment</th>"
             "<th>Reviewer</th><th>Date</th></tr></thead><tbody>")
         for v in d.verdicts:
-            add(f"<tr><td>{e(v['title'])}</td><td><span class=\"badge {e(v['verdict'])}\">"
-                f"{e(v['verdict'])}</span></td><td>{e(v['comment'])}</td>"
-                f"<td>{e(v['reviewer'])}</td><td>{e(v['date'])}</td></tr>")
+            add(f"<tr><td>{e(v['title'])}</td><td>{_verdict_badge(v['verdict'], v['mark'])}"
+                f"</td><td>{e(v['comment'])}</td>"
+                f"<td>{e(v['reviewer'])}<br><span class=\"note\">Signature: "
+                f"{e(v['signature_text'])}</span></td><td>{e(v['date'])}</td></tr>")
         add("</tbody></table>")
-        add(f'<p class="note">{e(VERDICTS_NOTE)}</p>')
+        add(f'<p class="note">{e(verdicts_note(d))}</p>')
     add("</section>")
 
     add("<section class=\"keep\"><h2>Study time</h2>")

@@ -3,7 +3,8 @@
 Qt is imported inside :func:`write_pdf` only, so the CLI imports no Qt unless it writes a
 PDF. The page size is the locale's: US Letter where CLDR says so (the Americas listed in
 ``LETTER_TERRITORIES``), A4 everywhere else. The document is plain Qt rich text built with
-every string escaped; nothing is ever loaded from a file or the network.
+every string escaped; nothing is ever loaded from a file or the network. The file is
+PDF/A-1b; it cannot be a tagged PDF (see :func:`pdf_bytes`).
 
 Threading: call from the GUI thread or a worker; it makes a ``QGuiApplication`` (offscreen
 when there is no display) only if none exists yet.
@@ -16,7 +17,13 @@ import sys
 from html import escape
 from pathlib import Path
 
-from tracker.reports.data import VERDICTS_NOTE, ReportData, cert_evidence, hours
+from tracker.reports.data import (
+    ReportData,
+    cert_evidence,
+    hours,
+    verdict_summary,
+    verdicts_note,
+)
 
 # The PDF a mentor forwards lists the first gaps only and says how many are left out (the
 # HTML report and the app have them all).
@@ -57,6 +64,14 @@ def _head(*cells: str) -> str:
         out.append(f'<th{width} align="{align}" style="background-color:#f0f2f5; '
                    f'font-weight:600;">{text}</th>')
     return "<thead><tr>" + "".join(out) + "</tr></thead>"
+
+
+def _verdict_mark(verdict: str, mark: str) -> str:
+    """Green "verified" only for a signed verdict; an unproven one says why, in grey."""
+    if mark == "verified":
+        return '<b style="color:#2e7d32">verified</b>'
+    color = "#b3261e" if verdict == "needs-work" else "#666666"
+    return f'<span style="color:{color}">{e(mark)}</span>'
 
 
 def render_rich_text(d: ReportData) -> str:
@@ -116,6 +131,8 @@ def render_rich_text(d: ReportData) -> str:
             + _head("Milestone", "Area", "Level", "right|Weight"))
         for g in shown_gaps:
             core = ' <b style="color:#b3261e">core</b>' if g["core"] else ""
+            if g.get("mark"):
+                core += " " + _verdict_mark(g["verdict"], g["mark"])
             add(f"<tr><td>{e(g['title'])}{core}</td><td>{e(g['area'])}</td>"
                 f"<td>{e(g['level'])}</td><td align=\"right\">{g['weight']}</td></tr>")
         add("</table>")
@@ -150,11 +167,11 @@ def render_rich_text(d: ReportData) -> str:
         add('<table width="100%" cellspacing="0" cellpadding="3">'
             + _head("Milestone", "Verdict", "Comment", "Reviewer", "Date"))
         for v in d.verdicts:
-            add(f"<tr><td>{e(v['title'])}</td><td>{e(v['verdict'])}</td>"
+            add(f"<tr><td>{e(v['title'])}</td><td>{_verdict_mark(v['verdict'], v['mark'])}</td>"
                 f"<td>{e(v['comment'])}</td><td>{e(v['reviewer'])}</td>"
                 f"<td>{e(v['date'])}</td></tr>")
         add("</table>")
-        add(f"<p style=\"color:#555\">{e(VERDICTS_NOTE)}</p>")
+        add(f"<p style=\"color:#555\">{e(verdict_summary(d))}. {e(verdicts_note(d))}</p>")
 
     add("<h2 style=\"font-size:13pt;\">Study time</h2>")
     add(f"<p>Total: <b>{e(hours(d.study_total_minutes))}</b> in {d.study_sessions} "
@@ -197,13 +214,27 @@ def pdf_bytes(d: ReportData, *, page_size: str | None = None) -> bytes:
     """Render the report to PDF bytes."""
     _ensure_app()
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
-    from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+    from PySide6.QtGui import (
+        QFont,
+        QPagedPaintDevice,
+        QPageLayout,
+        QPageSize,
+        QPdfWriter,
+        QTextDocument,
+    )
 
     size = page_size or default_page_size()
     data = QByteArray()
     buf = QBuffer(data)
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buf)
+    # PDF/A-1b (ISO 19005-1, level B): fonts embedded, an sRGB output intent and XMP
+    # metadata, so an archive or a bootcamp's records system keeps the report readable.
+    # Not a *tagged* PDF (PDF/A level A, PDF/UA): Qt cannot write one. QPdfWriter (Qt 6.11)
+    # offers PDF 1.4, 1.6, A-1b and X-4 only, and neither it nor QPainter or
+    # QTextDocument.print_ has any way to emit marked content or a structure tree
+    # (/StructTreeRoot, /MarkInfo): the text is painted, its headings and tables are lost.
+    writer.setPdfVersion(QPagedPaintDevice.PdfVersion.PdfVersion_A1b)
     writer.setTitle(d.title)
     writer.setCreator("MLOps Career Tracker")
     writer.setResolution(300)

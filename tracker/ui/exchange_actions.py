@@ -122,6 +122,8 @@ def write_report(ctx: Any, parent: QWidget, reading_fn: Callable[[], Any], out: 
                  on_error: Callable[[BaseException], None], inputs: Any = ()) -> None:
     """Build the report data in a worker, render, write atomically. ``out`` is checked like
     every output path, never one of ``inputs`` (the file a review window shows).
+    ``reading_fn`` (run in the worker) returns a progress reading, or (reading, verdict
+    signatures) for the learner's own report (``reports.data.own_progress``).
 
     HTML is rendered and written in the worker. A PDF needs QTextDocument and QPdfWriter,
     which belong on the GUI thread: the data is gathered in the worker, the PDF is laid out
@@ -142,11 +144,17 @@ def write_report(ctx: Any, parent: QWidget, reading_fn: Callable[[], Any], out: 
     # one, the one installed in the data folder); paths taken here, on the GUI thread.
     own = getattr(getattr(ctx, "store", None), "folder", None)
     known = KnownPacks.for_reader(Path(own) if isinstance(own, (str, Path)) else None)
+
+    def data() -> Any:  # worker
+        got = reading_fn()
+        reading, signatures = got if isinstance(got, tuple) else (got, None)
+        return report_data(reading, known=known, signatures=signatures)
+
     if kind == "html":
         def work_html() -> Path:
             from tracker.reports.html import write_html
 
-            write_html(report_data(reading_fn(), known=known), out)
+            write_html(data(), out)
             return out
 
         ctx.run_in_worker(work_html, on_saved, on_error)
@@ -162,7 +170,7 @@ def write_report(ctx: Any, parent: QWidget, reading_fn: Callable[[], Any], out: 
             return
         ctx.run_in_worker(lambda: (write_bytes(out, pdf), out)[1], on_saved, on_error)
 
-    ctx.run_in_worker(lambda: report_data(reading_fn(), known=known), printed, on_error)
+    ctx.run_in_worker(data, printed, on_error)
 
 
 @dataclass(frozen=True)
@@ -311,12 +319,10 @@ class ExchangeActions(QObject):
         remember_folder(self.window, out)
         store = self.ctx.store
 
-        def reading() -> Any:
-            from tracker.exchange.progress import (build_progress_document, dumps_document,
-                                                   read_progress_bytes)
+        def reading() -> Any:  # worker: your progress and how each verdict was signed
+            from tracker.reports.data import own_progress
 
-            doc = build_progress_document(store.snapshot(with_history=False))
-            return read_progress_bytes(dumps_document(doc), "your progress")
+            return own_progress(store)
 
         def saved(written: Path) -> None:
             self._status(f"{kind.upper()} report saved to {written}")

@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
                  factories: dict[str, PageFactory] | None = None) -> None:
         super().__init__()
         self.ctx = AppContext(store, self)
+        # Review mode's file store: every page is built read-only (no editing controls)
+        self.ctx.read_only = bool(getattr(store, "read_only", False))
         self.settings = ui_settings(store)
         self._factories = {p.key: p.factory for p in PAGES}
         self._factories.update(factories or {})
@@ -208,6 +210,8 @@ class MainWindow(QMainWindow):
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
         self._pages[key] = built
+        if self.ctx.read_only:
+            built.set_read_only(True)
         self.undo_keys.watch(built)
         return built
 

@@ -255,6 +255,9 @@ class SkillTreeModel(QAbstractItemModel):
     core mark) and state (with the mentor's verdict; done/total counts on area and skill
     rows)."""
 
+    #: tooltips say how to change a state (False in review mode, where nothing changes)
+    edit_hints = True
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._root = Node("root", "", "")
@@ -492,7 +495,9 @@ class SkillTreeModel(QAbstractItemModel):
                 review = ("<p>Mentor review: "
                           f"{VERDICT_LABELS.get(node.review, html.escape(node.review))}"
                           f"{note}</p>")
-            return review + "<p>Space toggles done; right-click to choose any state</p>"
+            hint = ("<p>Space toggles done; right-click to choose any state</p>"
+                    if self.edit_hints else "")
+            return (review + hint) or None
         return None
 
     def _accessible(self, node: Node, col: int) -> str:

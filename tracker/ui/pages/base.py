@@ -48,3 +48,12 @@ class Page(QWidget):
 
     def open_item(self, arg: object) -> None:
         pass
+
+    #: True while the page shows someone else's data (review mode): no editing controls.
+    read_only = False
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Show (False) or hide (True) every control that would change the data. A page
+        with such controls overrides this, calls it first and hides them; its slots and
+        keys also do nothing while ``read_only`` (the Store would refuse anyway)."""
+        self.read_only = read_only

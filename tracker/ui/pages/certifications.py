@@ -277,13 +277,13 @@ class CertificationsPage(Page):
     def _catalog(self):
         return self.ctx.store.curriculum().certifications
 
-    def add(self) -> CertificationDialog:
-        """Open the add dialog (window-modal, non-blocking); returns it."""
-        return self._open_dialog(None)
+    def add(self) -> CertificationDialog | None:
+        """Open the add dialog (window-modal, non-blocking); returns it (None when read-only)."""
+        return None if self.read_only else self._open_dialog(None)
 
     def edit_selected(self) -> CertificationDialog | None:
         certs = self.selected_certifications()
-        if len(certs) != 1:
+        if len(certs) != 1 or self.read_only:  # review mode: double-click and Enter too
             return None
         return self._open_dialog(certs[0])
 
@@ -315,7 +315,7 @@ class CertificationsPage(Page):
 
     def delete_selected(self) -> None:
         certs = self.selected_certifications()
-        if not certs:
+        if not certs or self.read_only:
             return
         # The row after the deleted ones keeps the keyboard where it was.
         next_row = self.table.currentIndex().row()
@@ -403,3 +403,13 @@ class CertificationsPage(Page):
         if e.type() == e.Type.PaletteChange and hasattr(self, "message"):
             self._colour_message()  # follow a theme switch
 
+    # -------------------------------------------------------- review mode
+    def set_read_only(self, read_only: bool) -> None:
+        """Review mode: the learner's certifications are listed, with no Add, Edit, Delete or
+        Import, and double-click, Enter and Delete in the table do nothing."""
+        super().set_read_only(read_only)
+        for b in (self.add_button, self.edit_button, self.delete_button, self.import_button):
+            b.setVisible(not read_only)
+        self.empty.setText("No certifications in this file." if read_only else
+                           "No certifications yet. Add one, or import an Open Badge file "
+                           "exported from the issuer's site.")

@@ -82,6 +82,8 @@ from tracker.ui.pages.base import Page
 from tracker.ui.widgets import Card, heading, label
 
 NOTE_DELAY_MS = 600
+#: the context menu's actions that only change the view (all a read-only page keeps)
+VIEW_ACTIONS = ("Expand all", "Collapse all")
 FILTER_DELAY_MS = 150
 
 
@@ -286,6 +288,7 @@ class SkillsPage(Page):
         for st in rd.STATES:
             self.state_combo.addItem(state_icon(st), STATE_LABELS[st], st)
         state_label.setBuddy(self.state_combo)
+        self.state_label = state_label
         state_row.addWidget(state_label)
         state_row.addWidget(self.state_combo)
         state_row.addStretch(1)
@@ -622,6 +625,8 @@ class SkillsPage(Page):
         return self.set_state(ids, rd.TODO if all_done else rd.DONE)
 
     def set_state(self, ids: list[str], state: str) -> bool:
+        if self.read_only:
+            return False
         changes = {m: state for m in ids if self._states.get(m, rd.TODO) != state}
         if not changes:
             return False
@@ -652,6 +657,10 @@ class SkillsPage(Page):
         if pos.isNull() or not self.tree.viewport().rect().contains(pos):
             rect = self.tree.visualRect(self.tree.currentIndex())
             pos = rect.bottomLeft() if rect.isValid() else QPoint(0, 0)
+        if self.read_only:  # review mode: only what changes the view, nothing to mark
+            for act in menu.actions():
+                if act.text() not in VIEW_ACTIONS:
+                    menu.removeAction(act)
         self._menu = menu
         menu.popup(self.tree.viewport().mapToGlobal(pos))
 
@@ -867,7 +876,7 @@ class SkillsPage(Page):
         """Save the note being edited (debounce timeout, focus-out, selection change)."""
         self.note_timer.stop()
         mid = self._note_mid
-        if mid is None:
+        if mid is None or self.read_only:
             return False
         text = self.note_edit.toPlainText()
         if text == self._notes.get(mid, ""):
@@ -924,7 +933,7 @@ class SkillsPage(Page):
 
     def add_evidence(self) -> bool:
         text = self.evidence_edit.text().strip()
-        if not text or self._note_mid is None:
+        if not text or self._note_mid is None or self.read_only:
             return False
         if perform(self.ctx, AddEvidence(self.ctx, self._note_mid, text)):
             self.evidence_edit.clear()
@@ -935,7 +944,7 @@ class SkillsPage(Page):
         item = self.evidence_list.currentItem()
         ev_id = item.data(Qt.ItemDataRole.UserRole) if item else None
         ev = next((e for e in self._evidence if e.id == ev_id), None)
-        if ev is None:
+        if ev is None or self.read_only:
             return False
         row = self.evidence_list.currentRow()
         if perform(self.ctx, RemoveEvidence(self.ctx, ev)):
@@ -948,3 +957,22 @@ class SkillsPage(Page):
         text = item.text()
         if v.URL_RE.match(text):
             QDesktopServices.openUrl(QUrl(text))
+
+    # ================================================================ review mode
+    def set_read_only(self, read_only: bool) -> None:
+        """Review mode: the learner's states, note and evidence are shown, never offered for
+        editing (no state box, no evidence field or buttons, a read-only note, no "Mark as"
+        in the context menu; Space and Delete do nothing)."""
+        super().set_read_only(read_only)
+        for w in (self.state_label, self.state_combo, self.evidence_edit, self.evidence_add,
+                  self.evidence_remove):
+            w.setVisible(not read_only)
+        self.note_edit.setReadOnly(read_only)
+        self.note_edit.setPlaceholderText(
+            "No note from the learner." if read_only
+            else "Your notes on this milestone: saved as you type.")
+        self.placeholder.setText(
+            "Select a milestone to see its details, the learner's note and evidence."
+            if read_only else
+            "Select a milestone to see its details, write a note and add evidence.")
+        self.model.edit_hints = not read_only

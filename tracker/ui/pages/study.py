@@ -234,7 +234,8 @@ class StudyPage(Page):
         paged = self._offset > 0 or len(sessions) >= TABLE_LIMIT
         self._total = total_sessions = (self.ctx.store.counts()["study_sessions"] if paged
                                         else len(sessions))
-        self.empty.setText("No sessions logged yet: add one above.")
+        self.empty.setText("No study sessions in this file." if self.read_only
+                           else "No sessions logged yet: add one above.")
         self.empty.setVisible(not sessions)
         first = self._offset + 1
         self.page_label.setText(f"{first:,}–{self._offset + len(sessions):,} of "
@@ -303,6 +304,8 @@ class StudyPage(Page):
 
     # -------------------------------------------------------- actions
     def add_session(self) -> bool:
+        if self.read_only:
+            return False
         day = iso(self.date_edit.date())
         op = AddStudySession(self.ctx, self.minutes_spin.value(), day,
                              self.skill_combo.currentData(), self.note_edit.text().strip())
@@ -323,7 +326,7 @@ class StudyPage(Page):
             row = self.model.row_of(sid)
             if row >= 0:
                 sessions.append(self.model.session(row))
-        if not sessions:
+        if not sessions or self.read_only:
             return
         next_row = self.table.currentIndex().row()
         # One operation, one transaction and one refresh, however many are selected.
@@ -333,3 +336,13 @@ class StudyPage(Page):
         if rows:
             self.table.selectRow(min(max(next_row, 0), rows - 1))
         self.table.setFocus()
+
+    # -------------------------------------------------------- review mode
+    def set_read_only(self, read_only: bool) -> None:
+        """Review mode: the learner's sessions and weekly totals are shown; the form to log a
+        session and Delete are not (the Delete key does nothing)."""
+        super().set_read_only(read_only)
+        self.form_card.setVisible(not read_only)
+        self.delete_button.setVisible(not read_only)
+        self.empty.setText("No study sessions in this file." if read_only
+                           else "No sessions logged yet: add one above.")

@@ -2,8 +2,10 @@
 
 :class:`ReviewWindow` is the main window shell (``MainWindow``: sidebar, lazily built pages,
 Edit > Undo/Redo, themes) run on a :class:`FileStore` with ``ctx.read_only`` set, so every
-page is reused as it is and every change a page attempts is refused with a read-only
-message. Around it:
+page is reused and built read-only (``Page.set_read_only``): it shows the learner's data and
+offers no control that would change it (the FileStore refuses any write that still came).
+Two columns: the Skills tree, whose rows wrap so whole titles show at 1024 px, and the
+mentor's panel, which holds the Skills page's detail pane. Around them:
 
 - a banner: whose progress, when it was exported, integrity (a modified file is a warning)
   and how the file's curriculum differs from the local one;
@@ -34,6 +36,7 @@ from PySide6.QtGui import QAction, QKeySequence, QPalette, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDockWidget,
@@ -48,6 +51,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QStyle,
     QTreeWidget,
     QTreeWidgetItem,
@@ -77,9 +81,17 @@ from tracker.ui.exchange_actions import (
     write_report,
 )
 from tracker.ui.mainwindow import MainWindow
-from tracker.ui.models.skill_tree import MILESTONE, IdRole, KindRole
+from tracker.ui.models.skill_tree import (
+    LEVEL_COL,
+    MILESTONE,
+    STATE_COL,
+    TITLE_COL,
+    IdRole,
+    KindRole,
+)
 from tracker.ui.review.file_store import FileStore, review_items
 from tracker.ui.widgets import clip, heading, label, tip
+from tracker.ui.widgets.wrap_delegate import wrap_column
 
 VERDICTS = {"verified": "Verified", "needs-work": "Needs work"}
 STATE_WORDS = {rd.DONE: "done", rd.LEARNING: "learning", rd.TODO: "to do"}
@@ -270,13 +282,16 @@ class ReviewBanner(QFrame):
 
 # ---------------------------------------------------------------------------- verdict panel
 class VerdictPanel(QWidget):
-    """Mark the selected milestone; list this review's verdicts."""
+    """The mentor's column: who reviews, the milestone under review (the Skills page's detail
+    pane moves in here, see :meth:`set_detail`), the verdict on it, and this review's
+    verdicts. Three parts in a vertical splitter, so the Skills tree keeps the window's width
+    for itself (two columns, not three)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(12, 8, 12, 12)
-        lay.setSpacing(8)
+        lay.setContentsMargins(8, 6, 8, 8)
+        lay.setSpacing(6)
 
         row = QHBoxLayout()
         who = label("Reviewer:")
@@ -289,24 +304,39 @@ class VerdictPanel(QWidget):
         row.addWidget(self.reviewer_edit, 1)
         lay.addLayout(row)
 
+        # The milestone's details (the Skills page's detail pane, once that page exists).
+        self.detail_box = QWidget()
+        self.detail_box.setObjectName("reviewDetail")
+        self.detail_layout = QVBoxLayout(self.detail_box)
+        self.detail_layout.setContentsMargins(0, 0, 0, 0)
+        self.detail_box.hide()
+        self.detail: QWidget | None = None
+        self._fitted = False  # the parts were sized once the panel was first shown
+
+        # The verdict on it.
+        verdict_box = QWidget()
+        vlay = QVBoxLayout(verdict_box)
+        vlay.setContentsMargins(0, 4, 0, 4)
+        vlay.setSpacing(6)
         self.milestone_title = label("", wrap=True, bold=True, selectable=True)
         self.milestone_title.setAccessibleName("Milestone under review")
         self.milestone_meta = label("", role="muted", wrap=True)
         self.existing = label("", wrap=True)
         self.existing.setAccessibleName("Verdict")
-        lay.addWidget(self.milestone_title)
-        lay.addWidget(self.milestone_meta)
-        lay.addWidget(self.existing)
+        vlay.addWidget(self.milestone_title)
+        vlay.addWidget(self.milestone_meta)
+        vlay.addWidget(self.existing)
 
         self.comment_label = label("Co&mment for the learner (optional):")
         self.comment_edit = QPlainTextEdit()
         self.comment_edit.setAccessibleName("Comment")
         self.comment_edit.setPlaceholderText("Kept for this milestone until you give a verdict")
         self.comment_edit.setTabChangesFocus(True)
-        self.comment_edit.setMaximumHeight(110)
+        self.comment_edit.setMinimumHeight(48)
+        self.comment_edit.setMaximumHeight(90)
         self.comment_label.setBuddy(self.comment_edit)
-        lay.addWidget(self.comment_label)
-        lay.addWidget(self.comment_edit)
+        vlay.addWidget(self.comment_label)
+        vlay.addWidget(self.comment_edit, 1)
 
         buttons = QHBoxLayout()
         self.verified_button = QPushButton("Verified")
@@ -317,10 +347,16 @@ class VerdictPanel(QWidget):
             b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             buttons.addWidget(b)
         self.set_shortcut_tips({})
-        lay.addLayout(buttons)
+        vlay.addLayout(buttons)
+        self.verdict_box = verdict_box
 
+        # This review's verdicts.
+        list_box = QWidget()
+        llay = QVBoxLayout(list_box)
+        llay.setContentsMargins(0, 4, 0, 0)
+        llay.setSpacing(6)
         self.list_heading = heading("Verdicts in this review", 0)
-        lay.addWidget(self.list_heading)
+        llay.addWidget(self.list_heading)
         self.verdict_list = QTreeWidget()
         self.verdict_list.setAccessibleName("Verdicts in this review")
         self.verdict_list.setColumnCount(3)
@@ -334,17 +370,62 @@ class VerdictPanel(QWidget):
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.verdict_list.setColumnWidth(0, 150)
         self.verdict_list.setColumnWidth(1, 80)
-        lay.addWidget(self.verdict_list, 1)
+        self.verdict_list.setMinimumHeight(60)
+        llay.addWidget(self.verdict_list, 1)
         self.empty_hint = label("Select a milestone on the Skills page (or a gap on the "
                                 "Levels page), then mark it verified or needs work.",
                                 role="muted", wrap=True)
-        lay.addWidget(self.empty_hint)
+        llay.addWidget(self.empty_hint)
+        llay.addStretch(0)  # the hint stays under the heading while the list is hidden
 
         self.export_button = QPushButton("Export Review File…")
         self.export_button.setDefault(False)
         self.compare_button = QPushButton("Compare with an Earlier File…")
-        lay.addWidget(self.export_button)
-        lay.addWidget(self.compare_button)
+        llay.addWidget(self.export_button)
+        llay.addWidget(self.compare_button)
+        self.list_box = list_box
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("reviewSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        for w, stretch in ((self.detail_box, 3), (verdict_box, 0), (list_box, 1)):
+            self.splitter.addWidget(w)
+            self.splitter.setStretchFactor(self.splitter.indexOf(w), stretch)
+        lay.addWidget(self.splitter, 1)
+
+    def set_detail(self, detail: QWidget) -> None:
+        """Show ``detail`` (the Skills page's detail pane) as the panel's first part; the
+        panel's own title line then goes (the detail shows the title)."""
+        if self.detail is detail:
+            return
+        self.detail = detail
+        self.detail_layout.addWidget(detail)
+        detail.show()
+        self.detail_box.show()
+        self.milestone_title.hide()
+        self.fit_parts()
+
+    def fit_parts(self) -> None:
+        """The detail gets what the verdict part and a short list leave (called when the
+        detail arrives and when the panel is first shown)."""
+        total = self.splitter.height()
+        if total < 200:
+            return
+        verdict = self.verdict_box.sizeHint().height()
+        rest = self.list_box.minimumSizeHint().height() + (80 if self.verdict_list.isVisible()
+                                                           else 0)
+        self.splitter.setSizes([max(120, total - verdict - rest), verdict, rest])
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if not self._fitted and self.detail is not None:
+            self._fitted = True
+            self.fit_parts()
+
+    def show_list(self, has_verdicts: bool) -> None:
+        """The list while there are verdicts, else the hint in its place."""
+        self.verdict_list.setVisible(has_verdicts)
+        self.empty_hint.setVisible(not has_verdicts)
 
     def set_shortcut_tips(self, keys: dict[str | None, str]) -> None:
         """Button tooltips naming the Review menu's shortcut for each verdict (None: remove)."""
@@ -517,6 +598,7 @@ class ReviewWindow(MainWindow):
         self.dock.setMinimumWidth(300)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.resizeDocks([self.dock], [330], Qt.Orientation.Horizontal)
+        self._dock_fitted = False
 
         self._build_review_menu()
         self._build_verdict_menu()
@@ -529,8 +611,9 @@ class ReviewWindow(MainWindow):
         self.statusBar().showMessage(
             "Read-only review: mark milestones in the Mentor review panel, then "
             "File > Export Review File…", 15000)
-        if "skills" in self.built_pages():
-            self._hook_skills(self.built_pages()["skills"])
+        # The Skills page is the review's work place: built now, so its detail pane is the
+        # panel's first part from the start (the window still opens on the dashboard).
+        self._hook_skills(self.page("skills"))
 
     # ------------------------------------------------------------------ shell overrides
     def _update_title(self) -> None:
@@ -539,18 +622,19 @@ class ReviewWindow(MainWindow):
         self.setWindowTitle(f"{APP_NAME} — Review of {name}")
 
     def page(self, key: str):
-        built = super().page(key)
+        built = super().page(key)  # read-only: MainWindow.page calls set_read_only(True)
         if key == "skills" and hasattr(self, "panel"):
             self._hook_skills(built)
-        # The learner's certifications and study log are shown, not offered for editing.
-        hide = {"certifications": ("add_button", "edit_button", "delete_button",
-                                   "import_button"),
-                "study": ("form_card", "delete_button")}.get(key, ())
-        for name in hide:
-            w = getattr(built, name, None)
-            if isinstance(w, QWidget):
-                w.hide()
         return built
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if not self._dock_fitted:
+            # The panel: 30% of the window, 300 px at 1024 and 400 at 1366 (the tree gets
+            # the rest); the mentor can drag it wider.
+            self._dock_fitted = True
+            self.resizeDocks([self.dock], [max(300, min(400, int(self.width() * 0.3)))],
+                             Qt.Orientation.Horizontal)
 
     def unsaved(self) -> tuple[int, int]:
         """(verdicts not yet exported, comment drafts given with no verdict)."""
@@ -679,15 +763,33 @@ class ReviewWindow(MainWindow):
             # press makes the row current *before* it updates the selection, so reading
             # the selection here gave the previously selected milestone (issue 9 §2).
             tree.selectionModel().currentRowChanged.connect(self._tree_current_changed)
-        # Notes and evidence are the learner's: show them, do not offer to edit them.
-        note = getattr(skills, "note_edit", None)
-        if isinstance(note, QPlainTextEdit):
-            note.setReadOnly(True)
-            note.setPlaceholderText("No note from the learner.")
-        for name in ("evidence_edit", "evidence_add", "evidence_remove"):
-            w = getattr(skills, name, None)
-            if isinstance(w, QWidget):
-                w.hide()
+        # Two columns, not three: the tree gets the page's width, its detail pane moves into
+        # the mentor's panel, and long titles wrap instead of ending in "…".
+        detail = getattr(skills, "detail_scroll", None)
+        if isinstance(detail, QWidget):
+            detail.setMinimumWidth(0)
+            self.panel.set_detail(detail)
+        for combo in (getattr(skills, "level_filter", None),
+                      getattr(skills, "state_filter", None)):
+            if isinstance(combo, QComboBox):  # narrow windows: the filter box keeps room
+                combo.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                combo.setMinimumContentsLength(8)
+        if tree is not None:
+            for col in (TITLE_COL, LEVEL_COL, STATE_COL):
+                wrap_column(tree, col)
+            self._fit_tree_columns(skills)
+            tree.resized.connect(lambda: self._fit_tree_columns(skills))
+
+    @staticmethod
+    def _fit_tree_columns(skills: Any) -> None:
+        """Every column wraps here, so Level and State need no more than a sixth of the tree
+        each (a long level title or verdict takes two lines) and the title gets the rest."""
+        tree = skills.tree
+        room = tree.viewport().width()
+        ideal = getattr(skills, "_ideal", (160, 170))
+        for col, want in zip((LEVEL_COL, STATE_COL), ideal):
+            tree.setColumnWidth(col, max(80, min(want, room // 6)))
 
     def _tree_current_changed(self, current: Any, _previous: Any = None) -> None:
         """The Skills tree's current row (a proxy index) is the milestone under review."""
@@ -733,6 +835,8 @@ class ReviewWindow(MainWindow):
             b.setEnabled(m is not None)
         self._load_comment()
         self._sync_verdict_list()
+        # With the Skills detail above, "nothing selected" is said there once.
+        p.milestone_meta.setVisible(m is not None or p.detail is None)
         if m is None:
             p.milestone_title.setText("No milestone selected")
             p.milestone_meta.setText("Select a milestone on the Skills page, or a gap on the "
@@ -744,9 +848,12 @@ class ReviewWindow(MainWindow):
         lv = cur.level_by_id.get(m.level)
         state = STATE_WORDS.get(self.reading.states.get(m.id, rd.TODO), "to do")
         p.milestone_title.setText(m.title)
-        p.milestone_meta.setText(f"{lv.title if lv else m.level}"
-                                 f"{' · core' if m.core else ''} · the learner marked it "
-                                 f"{state}")
+        if p.detail is not None:  # the detail above names the level and the core mark
+            p.milestone_meta.setText(f"The learner marked it {state}")
+        else:
+            p.milestone_meta.setText(f"{lv.title if lv else m.level}"
+                                     f"{' · core' if m.core else ''} · the learner marked it "
+                                     f"{state}")
         mine = self.file_store.verdict(m.id)
         earlier = self.file_store.reviews().get(m.id) if mine is None else None
         if mine is not None:
@@ -814,7 +921,7 @@ class ReviewWindow(MainWindow):
         p.verdict_list.blockSignals(False)
         self._sync_verdict_list()
         p.list_heading.setText(f"Verdicts in this review ({len(verdicts)})")
-        p.empty_hint.setVisible(not verdicts)
+        p.show_list(bool(verdicts))
         p.export_button.setEnabled(bool(verdicts))
 
     def _sync_verdict_list(self) -> None:
