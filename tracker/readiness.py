@@ -241,6 +241,21 @@ def level_readiness(cur: Curriculum, states: Mapping[str, str], level_id: str,
         own_percent=own_percent, own_done_weight=own_done, own_total_weight=own_total)
 
 
+def needed_milestones(cur: Curriculum, states: Mapping[str, str], level_id: str,
+                      stack: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Every milestone still needed for L, cumulative: the not-done milestones of C(L)'s
+    not-done units, in gap order. A choice that is not met contributes its not-done options
+    (only those the learner's stack names, when it names some); electives are never needed."""
+    rank = cur.rank(level_id)
+    req = [u for u in units(cur, stack) if not u.elective and cur.rank(u.level) <= rank
+           and not unit_done(u, states)]
+    out: list[str] = []
+    for u in gap_order(cur, req, states):
+        ids = u.suggested if isinstance(u, Unit) and u.options else (u.id,)
+        out.extend(i for i in ids if states.get(i) != DONE and i not in out)
+    return tuple(out)
+
+
 def readiness(cur: Curriculum, states: Mapping[str, str],
               stack: Mapping[str, str] | None = None) -> list[LevelReadiness]:
     """Readiness of every level, in rank order."""
