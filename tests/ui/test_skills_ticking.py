@@ -199,3 +199,19 @@ def test_review_mode_circle_click_changes_nothing(qtbot, ctx, page):
         click_at(qtbot, page, pos)
     assert ctx.store.states().get(m.id, "todo") == "todo"
     assert page.selected_milestones() == [m.id]
+
+
+def test_help_lists_the_tree_keys_and_no_menu_shortcut_uses_them(qtbot, window):
+    from tracker.ui.shortcuts_help import ShortcutsDialog, menu_shortcuts
+
+    keys = [k for _menu, k, _text in menu_shortcuts(window)]
+    assert "Ctrl+Z" in keys
+    assert not {"1", "2", "3", "Space"} & set(keys)  # the tree's keys stay the tree's
+    window.shortcuts_action.trigger()
+    dlg = window.shortcuts_dialog
+    assert isinstance(dlg, ShortcutsDialog)
+    rows = dict(dlg.rows())
+    assert rows["1"].endswith("To do") and rows["2"].endswith("Learning")
+    assert rows["3"].endswith("Done") and "never undoes done" in rows["Space"]
+    assert rows["Ctrl+F"] == "Find"
+    dlg.close()

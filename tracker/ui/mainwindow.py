@@ -315,6 +315,11 @@ class MainWindow(QMainWindow):
             self.theme_actions[name] = act
 
         help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = QAction("&Keyboard Shortcuts", self)
+        self.shortcuts_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.shortcuts_action.setStatusTip("Every shortcut, and the keys of the Skills tree")
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
         self.open_folder_action = QAction("Open &data folder", self)
         self.open_folder_action.triggered.connect(self.open_data_folder)
         help_menu.addAction(self.open_folder_action)
@@ -480,6 +485,14 @@ class MainWindow(QMainWindow):
 
         dlg = ProfileDialog(self.ctx, self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+
+    def show_shortcuts(self) -> None:
+        from tracker.ui.shortcuts_help import ShortcutsDialog
+
+        dlg = ShortcutsDialog(self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog = dlg
         dlg.open()
 
     def open_data_folder(self) -> None:

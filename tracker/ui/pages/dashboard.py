@@ -19,6 +19,7 @@ from tracker.status import gap_milestone, gap_tags, gap_title, gap_tooltip
 from tracker.curriculum.model import Curriculum, Level
 from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
+from tracker.ui.models.skill_tree import TreeFilter
 from tracker.ui.pages.base import Page
 from tracker.ui.pages.dashboard_cards import (ExpiringCertsCard, MentorFeedbackCard,
                                              expiring_soon, needs_work)
@@ -213,6 +214,10 @@ class DashboardPage(Page):
             self.step_details.append(detail)
         self.steps_empty = label("", role="muted", wrap=True)
         self.steps_card.body.addWidget(self.steps_empty)
+        # everything still needed for the focus level, cumulative, in the Skills tree
+        self.needed_link = LinkButton()
+        self.needed_link.clicked.connect(self._open_needed)
+        self.steps_card.body.addWidget(self.needed_link)
 
         # pace
         self.pace_card = Card("Pace")
@@ -358,6 +363,16 @@ class DashboardPage(Page):
         else:
             self.steps_empty.setText("")
         self.steps_empty.setVisible(bool(self.steps_empty.text()))
+        needed = 0
+        if d.focus is not None:
+            r = by_id[d.focus.id]
+            needed = sum(1 for g in r.gaps if not g.elective)
+            self.needed_link.set_full_text(
+                f"All {needed} still needed for {d.focus.title}",
+                tooltip="Opens the Skills tree filtered to every requirement left for "
+                        f"{d.focus.title}, including those of the levels below")
+            self.needed_link.setProperty("level", d.focus.id)
+        self.needed_link.setVisible(needed > 0)
 
         pace, eta = pace_text(d)
         self.pace_card.title_label.setText(f"Pace · {focus_title}" if d.focus else "Pace")
@@ -377,6 +392,11 @@ class DashboardPage(Page):
 
     def step_ids(self) -> list[str]:
         return [b.property("milestone") for b in self.step_buttons if not b.isHidden()]
+
+    def _open_needed(self) -> None:
+        level = self.needed_link.property("level")
+        if level:
+            self.ctx.navigate.emit("skills", TreeFilter(needed_for=str(level)))
 
     def _open_step(self) -> None:
         mid = self.sender().property("milestone")

@@ -664,9 +664,11 @@ class SkillsPage(Page):
         needed = self.needed_level()
         cur = self.ctx.store.curriculum()
         if needed is not None and needed in cur.level_by_id:
+            stack = self.ctx.store.profile().stack_map
             self.proxy.set_level(None)
-            self.proxy.set_needed(rd.needed_milestones(
-                cur, self._states, needed, self.ctx.store.profile().stack_map))
+            self.proxy.set_needed(rd.needed_milestones(cur, self._states, needed, stack))
+            self._needed_units = sum(1 for g in rd.level_readiness(
+                cur, self._states, needed, stack).gaps if not g.elective)
         else:
             self.proxy.set_needed(None)
             self.proxy.set_level(self.level_filter.currentData() if needed is None else None)
@@ -716,10 +718,17 @@ class SkillsPage(Page):
             if needed in cur.level_by_id and not self.filter_edit.text().strip() and \
                     self.state_filter.currentData() is None and \
                     self.review_filter.currentData() is None:
-                self.count_label.setText(f"{shown} still needed for "
-                                         f"{cur.level_by_id[needed].title}")
+                units = getattr(self, "_needed_units", shown)
+                short = short_level_titles(cur.levels).get(needed, needed)
+                self.count_label.setText(f"{units} still needed for {short}")
+                self.count_label.setToolTip(
+                    f"Every requirement left for {cur.level_by_id[needed].title} and the "
+                    f"levels below it: {units}, shown as {shown} milestones (a \u201cone "
+                    "of\u201d requirement shows each option; any one counts)")
+                return
         else:
             self.count_label.setText(f"{done} of {total} done")
+        self.count_label.setToolTip("")
 
     def _update_readiness(self) -> None:
         cur = self.ctx.store.curriculum()
