@@ -291,6 +291,10 @@ class MainWindow(QMainWindow):
         self.profile_action.setStatusTip("Your name and target level")
         self.profile_action.triggered.connect(self.edit_profile)
         edit.addAction(self.profile_action)
+        self.assessment_action = QAction("Self-&Assessment…", self)
+        self.assessment_action.setStatusTip("Mark whole levels or skills you can already do")
+        self.assessment_action.triggered.connect(self.show_assessment)
+        edit.addAction(self.assessment_action)
 
         view = bar.addMenu("&View")
         self.page_actions: list[QAction] = []
@@ -479,6 +483,17 @@ class MainWindow(QMainWindow):
             self.settings.setValue("welcome/skipped", "true")
         self.welcome_dialog = None
         self.show_page("dashboard")  # the welcome leads to the dashboard
+        if result == 1:  # then a short self-assessment ("Not now" leaves it for later)
+            self.show_assessment()
+
+    def show_assessment(self) -> None:
+        """Edit > Self-Assessment…: mark whole levels or skills done, as one undo step."""
+        from tracker.ui.assessment import AssessmentDialog
+
+        dlg = AssessmentDialog(self.ctx, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.assessment_dialog = dlg
+        dlg.open()
 
     def edit_profile(self) -> None:
         from tracker.ui.welcome import ProfileDialog

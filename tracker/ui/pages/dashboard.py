@@ -21,6 +21,7 @@ from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
 from tracker.ui.models.skill_tree import TreeFilter
 from tracker.ui.pages.base import Page
+from tracker.ui.pages.onboarding import ChecklistCard, checklist
 from tracker.ui.pages.dashboard_cards import (ExpiringCertsCard, MentorFeedbackCard,
                                              expiring_soon, needs_work)
 from tracker.ui.widgets import Card, LinkButton, breakable, fmt_percent, label
@@ -53,6 +54,7 @@ class DashboardData:
     streak: int
     expiring: list = field(default_factory=list)      # dashboard_cards.Expiring
     feedback: list = field(default_factory=list)      # (Milestone, Review) needing work
+    getting_started: list = field(default_factory=list)  # onboarding.Step x 3
 
 
 def _parse(ts: str) -> datetime:
@@ -91,7 +93,9 @@ def load(store) -> DashboardData:
         heat=heatmap_weeks(today, done, minutes),
         streak=current_streak(active_days(done, minutes), today),
         expiring=expiring_soon(store.certifications(), today),
-        feedback=needs_work(store.reviews(), cur))
+        feedback=needs_work(store.reviews(), cur),
+        getting_started=checklist(states, profile.target_level, any(minutes.values()),
+                                  cur.level_by_id))
 
 
 def pace_text(d: DashboardData) -> tuple[str, str]:
@@ -242,6 +246,8 @@ class DashboardPage(Page):
         # certifications that expire soon, a mentor's verdicts that need work (hidden if none)
         self.certs_card = ExpiringCertsCard(ctx)
         self.feedback_card = MentorFeedbackCard(ctx)
+        # the first steps, while any is left (hidden once all three are done)
+        self.checklist_card = ChecklistCard(ctx)
 
         for card in (self.summary, self.levels_card, self.area_card, self.steps_card,
                      self.pace_card, self.study_card):
@@ -262,7 +268,7 @@ class DashboardPage(Page):
         g = self.grid
         for w in (self.summary, self.levels_card, self.area_card, self.steps_card,
                   self.pace_card, self.study_card, self.side, self.certs_card,
-                  self.feedback_card):
+                  self.feedback_card, self.checklist_card):
             g.removeWidget(w)
         while self.side_box.count():
             self.side_box.takeAt(0)
@@ -273,16 +279,18 @@ class DashboardPage(Page):
             self.side_box.addStretch(1)
             self.side.show()
             g.addWidget(self.summary, 0, 0, 1, 2)
-            g.addWidget(self.levels_card, 1, 0)
-            g.addWidget(self.steps_card, 1, 1)
-            g.addWidget(self.area_card, 2, 0)
-            g.addWidget(self.side, 2, 1)
-            g.addWidget(self.study_card, 3, 0, 1, 2)  # a year of days needs the full width
+            g.addWidget(self.checklist_card, 1, 0, 1, 2)
+            g.addWidget(self.levels_card, 2, 0)
+            g.addWidget(self.steps_card, 2, 1)
+            g.addWidget(self.area_card, 3, 0)
+            g.addWidget(self.side, 3, 1)
+            g.addWidget(self.study_card, 4, 0, 1, 2)  # a year of days needs the full width
             g.setColumnStretch(0, 3)
             g.setColumnStretch(1, 2)
         else:
             self.side.hide()
-            for i, w in enumerate((self.summary, self.feedback_card, self.certs_card,
+            for i, w in enumerate((self.summary, self.checklist_card, self.feedback_card,
+                                   self.certs_card,
                                    self.levels_card, self.steps_card, self.pace_card,
                                    self.study_card, self.area_card)):
                 g.addWidget(w, i, 0, 1, 2)
@@ -385,6 +393,7 @@ class DashboardPage(Page):
         self.heatmap.set_data(d.heat, d.streak)
         self.certs_card.set_items(d.expiring)
         self.feedback_card.set_items(d.feedback)
+        self.checklist_card.set_steps(d.getting_started)
 
     @staticmethod
     def heatmap_days(d: DashboardData) -> list:
