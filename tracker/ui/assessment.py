@@ -160,6 +160,8 @@ class AssessmentDialog(QDialog):
         box.addWidget(self.review_title)
         self.review_list = QListWidget()
         self.review_list.setAccessibleName("Milestones that will be marked done")
+        self.review_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.review_list.setTextElideMode(Qt.TextElideMode.ElideRight)  # whole in tooltips
         box.addWidget(self.review_list, 1)
         self.review_note = label("", role="muted", wrap=True)
         box.addWidget(self.review_note)
