@@ -307,3 +307,10 @@ def test_needed_milestones_are_the_cumulative_gaps_without_electives():
     assert "azure.storage" in stacked and "aws.storage" not in stacked
     # the junior set is included in the mlops one (cumulative)
     assert set(rd.needed_milestones(TINY2, {}, "junior")) < set(needed)
+
+
+@pytest.mark.parametrize("states", [{}, {"gcp.storage": DONE, "python.venv": DONE},
+                                    {"python.scala": DONE, "serving.pipeline": DONE}])
+def test_percents_equal_the_full_readiness(states):
+    assert rd.percents(TINY2, states) == {r.level.id: r.percent
+                                          for r in rd.readiness(TINY2, states)}

@@ -110,8 +110,7 @@ def readiness_percents(store) -> dict[str, float]:
     """Level id -> readiness percent now (readiness v2, the learner's stack)."""
     from tracker import readiness as rd
 
-    return {r.level.id: r.percent
-            for r in rd.readiness(store.curriculum(), store.states(), store.profile().stack_map)}
+    return rd.percents(store.curriculum(), store.states(), store.profile().stack_map)
 
 
 def readiness_delta(store, before: Mapping[str, float], after: Mapping[str, float],
