@@ -215,3 +215,14 @@ def test_help_lists_the_tree_keys_and_no_menu_shortcut_uses_them(qtbot, window):
     assert rows["3"].endswith("Done") and "never undoes done" in rows["Space"]
     assert rows["Ctrl+F"] == "Find"
     dlg.close()
+
+
+def test_the_hand_cursor_marks_the_circle(qtbot, ctx, page):
+    m = ctx.store.curriculum().milestones[1]
+    pos = circle(page, m.id)
+    vp = page.tree.viewport()
+    qtbot.mouseMove(vp, pos)
+    qtbot.waitUntil(lambda: vp.cursor().shape() == Qt.CursorShape.PointingHandCursor)
+    px = page.proxy.mapFromSource(page.model.index_for(m.id))
+    qtbot.mouseMove(vp, page.tree.visualRect(px).center())
+    qtbot.waitUntil(lambda: vp.cursor().shape() != Qt.CursorShape.PointingHandCursor)

@@ -231,8 +231,17 @@ def state_icon(state: str) -> QIcon:
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawEllipse(r)
     p.end()
-    _ICONS[key] = QIcon(pm)
-    return _ICONS[key]
+    icon = QIcon(pm)
+    if state == TODO:
+        # on a selected (highlighted) row the grey ring all but vanished: a white one there
+        sel, q = _pixmap()
+        q.setPen(QPen(QColor("white"), 1.6))
+        q.setBrush(Qt.BrushStyle.NoBrush)
+        q.drawEllipse(r)
+        q.end()
+        icon.addPixmap(sel, QIcon.Mode.Selected)
+    _ICONS[key] = icon
+    return icon
 
 
 def review_icon(verdict: str) -> QIcon:

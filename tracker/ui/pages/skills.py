@@ -119,6 +119,7 @@ class SkillTreeView(QTreeView):
         self._pressed: QPersistentModelIndex | None = None
         self.title_delegate = _TitleDelegate(self)
         self.setItemDelegateForColumn(TITLE_COL, self.title_delegate)
+        self.setMouseTracking(True)  # the hand cursor over a circle
 
     def resizeEvent(self, e) -> None:
         super().resizeEvent(e)
@@ -202,6 +203,13 @@ class SkillTreeView(QTreeView):
         if self._pressed is not None:  # no drag-selection from a circle
             e.accept()
             return
+        # a hand over a circle: it is a control, not only a picture
+        over = self._circle_at(e.position().toPoint()).isValid()
+        if over != (self.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor):
+            if over:
+                self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+            else:
+                self.viewport().unsetCursor()
         super().mouseMoveEvent(e)
 
     def _has_milestones(self) -> bool:
@@ -373,7 +381,11 @@ class SkillsPage(Page):
         box.setSpacing(8)
 
         self.placeholder = label("Select a milestone to see its details, write a note and "
-                                 "add evidence.", role="muted", wrap=True)
+                                 "add evidence.\n\nThe circle before a milestone is its "
+                                 "checkbox: click it to go To do → Learning → Done. Keys: "
+                                 + ", ".join(f"{STATE_KEYS[st]} {STATE_LABELS[st]}"
+                                             for st in rd.STATES)
+                                 + "; Space marks done.", role="muted", wrap=True)
         self.detail_title = label(wrap=True, point_delta=2, bold=True, selectable=True)
         self.detail_title.setAccessibleName("Selected item")
         self.detail_path = label(role="muted", wrap=True)
