@@ -5,9 +5,10 @@ do. The keys 1, 2 and 3 set To do, Learning and Done on the selected milestones;
 them done and never undoes a done milestone (it says how to instead); the context menu sets
 any state. The filter bar narrows the tree by text, level (or everything still needed for a
 level, cumulative), state and a mentor's verdict; other pages open it with a filter set
-through ``ctx.navigate("skills", TreeFilter(...))``. The detail pane shows the milestone's description, level, core mark, mentor review,
-a note saved without a Save button (debounced, and on focus-out), evidence links and the
-catalog certifications that evidence its skill. Every change goes through a named
+through ``ctx.navigate("skills", TreeFilter(...))``. The detail pane shows the milestone's
+description, level, core mark, mentor review, a note saved without a Save button
+(debounced, and on focus-out), evidence links and the catalog certifications that evidence
+its skill. Every change goes through a named
 operation (``perform``), so it is one transaction and one undo step.
 
 After a change the tree model is updated in place (``dataChanged`` on the affected rows and
