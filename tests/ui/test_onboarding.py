@@ -141,3 +141,28 @@ def test_getting_started_ticks_each_step_and_goes_away(qtbot, window, store):
     window.show_page("dashboard")
     qtbot.waitUntil(lambda: card.isHidden())
     assert QApplication.activeModalWidget() is None
+
+
+def test_getting_started_can_be_put_away_and_never_shows_in_review_mode(qtbot, window, store):
+    window.resize(1366, 850)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_page("dashboard")
+    page.refresh()
+    card = page.checklist_card
+    assert card.isVisible()
+    qtbot.mouseClick(card.hide_link, Qt.MouseButton.LeftButton)
+    assert card.isHidden()
+    page.refresh()
+    assert card.isHidden()  # remembered (ui.ini in the data folder)
+    again = MainWindow(store, welcome=False, page="dashboard")
+    qtbot.addWidget(again)
+    again.page("dashboard").refresh()
+    assert again.page("dashboard").checklist_card.isHidden()
+
+
+def test_review_mode_has_no_getting_started(qtbot, window, store):
+    window.ctx.read_only = True
+    page = window.show_page("dashboard")
+    page.refresh()
+    assert page.checklist_card.isHidden()

@@ -1,7 +1,8 @@
 """The dashboard's getting-started list: three steps (mark what you can already do, set a
 target level, log study time), each ticked once done, the whole card gone when all three
 are. :func:`checklist` is pure; the card draws it and opens the place where each step is
-done (the self-assessment, the profile dialog, the Study log).
+done (the self-assessment, the profile dialog, the Study log). "Hide this list" puts it away
+for good (``ui.ini`` in the data folder); review mode (someone else's progress) never shows it.
 
 GUI thread only for the card.
 """
@@ -19,6 +20,7 @@ from tracker.ui.context import AppContext
 from tracker.ui.widgets import Card, LinkButton, label
 
 ASSESS, TARGET, STUDY = "assess", "target", "study"
+HIDDEN_KEY = "dashboard/gettingStartedHidden"
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,14 @@ class ChecklistCard(Card):
             row.addWidget(done, 1)
             self.body.addLayout(row)
             self.rows[key] = (mark, link, done)
+        self.hide_link = LinkButton("Hide this list")
+        self.hide_link.setToolTip("Put this list away for good (the steps stay in the menus: "
+                                  "Edit > Self-Assessment…, Edit > Profile…, the Study log)")
+        self.hide_link.clicked.connect(self.put_away)
+        foot = QHBoxLayout()
+        foot.addStretch(1)
+        foot.addWidget(self.hide_link)
+        self.body.addLayout(foot)
         self.finish()
         self.steps: list[Step] = []
 
@@ -83,7 +93,21 @@ class ChecklistCard(Card):
             done.setVisible(st.done)
         left = sum(1 for st in self.steps if not st.done)
         self.title_label.setText(f"Getting started · {3 - left} of 3 done")
-        self.setVisible(left > 0)
+        self.setVisible(left > 0 and not self.ctx.read_only and not self.put_away_before())
+
+    def _settings(self):
+        from tracker.ui.mainwindow import ui_settings
+
+        return ui_settings(self.ctx.store)
+
+    def put_away_before(self) -> bool:
+        return str(self._settings().value(HIDDEN_KEY, "false")).lower() == "true"
+
+    def put_away(self) -> None:
+        settings = self._settings()
+        settings.setValue(HIDDEN_KEY, "true")
+        settings.sync()
+        self.hide()
 
     def _open(self) -> None:
         key = self.sender().property("step")
