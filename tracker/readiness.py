@@ -144,8 +144,27 @@ def _unit_of_choice(cur: Curriculum, ch: Choice, stack: Mapping[str, str] | None
                 ch.options, ch.pick, False, suggested or ch.options, ch.description)
 
 
+_UNITS: dict[tuple, tuple[Curriculum, tuple[Unit, ...]]] = {}
+
+
 def units(cur: Curriculum, stack: Mapping[str, str] | None = None) -> list[Unit]:
-    """Every unit of the pack, electives included (``elective`` set), in file order."""
+    """Every unit of the pack, electives included (``elective`` set), in file order.
+
+    Remembered per (curriculum, stack) - both immutable here - because a tick asks for
+    them several times; the cache holds the curriculum itself, so an id is never reused
+    while it is in there, and keeps a handful of entries."""
+    key = (id(cur), tuple(sorted((stack or {}).items())))
+    hit = _UNITS.get(key)
+    if hit is not None and hit[0] is cur:
+        return list(hit[1])
+    out = _build_units(cur, stack)
+    if len(_UNITS) >= 8:
+        _UNITS.clear()
+    _UNITS[key] = (cur, tuple(out))
+    return out
+
+
+def _build_units(cur: Curriculum, stack: Mapping[str, str] | None) -> list[Unit]:
     option_of = cur.choice_of
     out: list[Unit] = []
     seen_choices: set[str] = set()
@@ -245,13 +264,20 @@ def percents(cur: Curriculum, states: Mapping[str, str],
              stack: Mapping[str, str] | None = None) -> dict[str, float]:
     """Level id -> readiness_percent(L), the same numbers as :func:`readiness` without the
     gaps and reasons (cheap enough to run before and after every tick)."""
-    req = [u for u in units(cur, stack) if not u.elective]
-    done = {u.id for u in req if unit_done(u, states)}
+    by_rank: dict[int, list[int]] = {}  # rank -> [done weight, weight]
+    rank = {lv.id: lv.rank for lv in cur.levels}
+    for u in units(cur, stack):
+        if u.elective:
+            continue
+        t = by_rank.setdefault(rank[u.level], [0, 0])
+        t[1] += u.weight
+        if unit_done(u, states):
+            t[0] += u.weight
     out: dict[str, float] = {}
     for lv in cur.levels:
-        c = [u for u in req if cur.rank(u.level) <= lv.rank]
-        out[lv.id] = _percent(sum(u.weight for u in c if u.id in done),
-                              sum(u.weight for u in c))
+        done = sum(t[0] for r, t in by_rank.items() if r <= lv.rank)
+        total = sum(t[1] for r, t in by_rank.items() if r <= lv.rank)
+        out[lv.id] = _percent(done, total)
     return out
 
 
