@@ -166,3 +166,16 @@ def test_review_mode_has_no_getting_started(qtbot, window, store):
     page = window.show_page("dashboard")
     page.refresh()
     assert page.checklist_card.isHidden()
+
+
+def test_assessment_by_keyboard_only(qtbot, window, store):
+    dlg = _dialog(qtbot, window)
+    first = dlg.level_boxes["junior"]
+    qtbot.waitUntil(first.hasFocus)
+    qtbot.keyClick(first, Qt.Key.Key_Space)
+    assert first.isChecked() and dlg.review_button.isEnabled()
+    qtbot.keyClick(first, Qt.Key.Key_Return)  # the default button: Review…
+    assert dlg.pages.currentIndex() == 1 and dlg.save_button.hasFocus()
+    qtbot.keyClick(dlg.save_button, Qt.Key.Key_Return)
+    assert not dlg.isVisible()
+    assert any(s == "done" for s in store.states().values())

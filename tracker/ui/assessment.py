@@ -94,6 +94,9 @@ class AssessmentDialog(QDialog):
         self._build_review()
         self.resize(640, 620)
         self._update()
+        first = next(iter(self.level_boxes.values()), None)
+        if first is not None:  # Space checks the first level; Tab walks on
+            first.setFocus()
 
     # ------------------------------------------------------------ step 1: choose
     def _build_choose(self) -> None:
@@ -142,6 +145,7 @@ class AssessmentDialog(QDialog):
         row = QHBoxLayout()
         row.addStretch(1)
         self.later_button = QPushButton("Not now")
+        self.later_button.setAutoDefault(False)  # Enter must never dismiss the dialog
         self.later_button.clicked.connect(self.reject)
         self.review_button = QPushButton("Review…")
         self.review_button.setDefault(True)
@@ -167,7 +171,8 @@ class AssessmentDialog(QDialog):
         box.addWidget(self.review_note)
         row = QHBoxLayout()
         self.back_button = QPushButton("Back")
-        self.back_button.clicked.connect(lambda: self.pages.setCurrentIndex(0))
+        self.back_button.setAutoDefault(False)
+        self.back_button.clicked.connect(self.show_choices)
         self.save_button = QPushButton("Mark done")
         self.save_button.clicked.connect(self.save)
         row.addWidget(self.back_button)
@@ -235,8 +240,15 @@ class AssessmentDialog(QDialog):
         self.review_note.setVisible(bool(left))
         self.save_button.setText(f"Mark {n} done")
         self.pages.setCurrentIndex(1)
+        self.review_button.setDefault(False)
         self.save_button.setDefault(True)
         self.save_button.setFocus()
+
+    def show_choices(self) -> None:
+        self.pages.setCurrentIndex(0)
+        self.save_button.setDefault(False)
+        self.review_button.setDefault(True)
+        self.review_button.setFocus()
 
     def review_ids(self) -> list[str]:
         return [self.review_list.item(i).data(Qt.ItemDataRole.UserRole)
