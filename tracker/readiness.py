@@ -144,8 +144,27 @@ def _unit_of_choice(cur: Curriculum, ch: Choice, stack: Mapping[str, str] | None
                 ch.options, ch.pick, False, suggested or ch.options, ch.description)
 
 
+_UNITS: dict[tuple, tuple[Curriculum, tuple[Unit, ...]]] = {}
+
+
 def units(cur: Curriculum, stack: Mapping[str, str] | None = None) -> list[Unit]:
-    """Every unit of the pack, electives included (``elective`` set), in file order."""
+    """Every unit of the pack, electives included (``elective`` set), in file order.
+
+    Remembered per (curriculum, stack) - both immutable here - because a tick asks for
+    them several times; the cache holds the curriculum itself, so an id is never reused
+    while it is in there, and keeps a handful of entries."""
+    key = (id(cur), tuple(sorted((stack or {}).items())))
+    hit = _UNITS.get(key)
+    if hit is not None and hit[0] is cur:
+        return list(hit[1])
+    out = _build_units(cur, stack)
+    if len(_UNITS) >= 8:
+        _UNITS.clear()
+    _UNITS[key] = (cur, tuple(out))
+    return out
+
+
+def _build_units(cur: Curriculum, stack: Mapping[str, str] | None) -> list[Unit]:
     option_of = cur.choice_of
     out: list[Unit] = []
     seen_choices: set[str] = set()
@@ -239,6 +258,42 @@ def level_readiness(cur: Curriculum, states: Mapping[str, str], level_id: str,
         level=level, percent=percent, ready=ready, done_weight=done, total_weight=total,
         core_done=core_done, core_total=len(core), gaps=tuple(gaps),  # type: ignore[arg-type]
         own_percent=own_percent, own_done_weight=own_done, own_total_weight=own_total)
+
+
+def percents(cur: Curriculum, states: Mapping[str, str],
+             stack: Mapping[str, str] | None = None) -> dict[str, float]:
+    """Level id -> readiness_percent(L), the same numbers as :func:`readiness` without the
+    gaps and reasons (cheap enough to run before and after every tick)."""
+    by_rank: dict[int, list[int]] = {}  # rank -> [done weight, weight]
+    rank = {lv.id: lv.rank for lv in cur.levels}
+    for u in units(cur, stack):
+        if u.elective:
+            continue
+        t = by_rank.setdefault(rank[u.level], [0, 0])
+        t[1] += u.weight
+        if unit_done(u, states):
+            t[0] += u.weight
+    out: dict[str, float] = {}
+    for lv in cur.levels:
+        done = sum(t[0] for r, t in by_rank.items() if r <= lv.rank)
+        total = sum(t[1] for r, t in by_rank.items() if r <= lv.rank)
+        out[lv.id] = _percent(done, total)
+    return out
+
+
+def needed_milestones(cur: Curriculum, states: Mapping[str, str], level_id: str,
+                      stack: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Every milestone still needed for L, cumulative: the not-done milestones of C(L)'s
+    not-done units, in gap order. A choice that is not met contributes its not-done options
+    (only those the learner's stack names, when it names some); electives are never needed."""
+    rank = cur.rank(level_id)
+    req = [u for u in units(cur, stack) if not u.elective and cur.rank(u.level) <= rank
+           and not unit_done(u, states)]
+    out: list[str] = []
+    for u in gap_order(cur, req, states):
+        ids = u.suggested if isinstance(u, Unit) and u.options else (u.id,)
+        out.extend(i for i in ids if states.get(i) != DONE and i not in out)
+    return tuple(out)
 
 
 def readiness(cur: Curriculum, states: Mapping[str, str],

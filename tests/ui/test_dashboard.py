@@ -201,3 +201,19 @@ def test_link_button_shows_ampersands_literally(qtbot):
     b.show()
     assert "Weights && Biases" in b.text()  # doubled: Qt shows one literal "&"
     assert b.full_text() == "Track runs in MLflow or Weights & Biases"
+
+
+def test_all_still_needed_link_opens_the_cumulative_filter(qtbot, page, store):
+    """Issue 14: the dashboard reaches the view of everything still needed for the target."""
+    from tracker.ui.models.skill_tree import TreeFilter
+
+    store.set_profile(name="Ada", target_level="senior")
+    page.on_changed(frozenset({"profile"}))
+    r = rd.level_readiness(store.curriculum(), store.states(), "senior")
+    required = sum(1 for g in r.gaps if not g.elective)
+    link = page.needed_link
+    assert not link.isHidden()
+    assert link.full_text() == f"All {required} still needed for Senior MLOps Engineer"
+    with qtbot.waitSignal(page.ctx.navigate) as blocker:
+        qtbot.mouseClick(link, Qt.MouseButton.LeftButton)
+    assert blocker.args == ["skills", TreeFilter(needed_for="senior")]

@@ -137,7 +137,8 @@ def test_mentor_feedback_card_lists_needs_work_and_opens_the_milestone(qtbot, wi
     assert titles[newest] in card.links[0].toolTip()
     assert card.details[0].text() == f"“Redo {SHOWN + 1} <b>please</b>”"
     assert card.details[0].textFormat() == Qt.TextFormat.PlainText
-    assert card.more.isVisible() and card.more.full_text() == "and 2 more"
+    assert card.more.isVisible()
+    assert card.more.full_text() == f"and 2 more: show all {SHOWN + 2} in the Skills tree"
     assert ids[9] not in card.shown_targets()                # verified is not feedback
     # Enter on a focused link opens the milestone on the Skills page.
     card.links[0].setFocus(Qt.FocusReason.TabFocusReason)
@@ -146,3 +147,19 @@ def test_mentor_feedback_card_lists_needs_work_and_opens_the_milestone(qtbot, wi
     skills = window.page("skills")
     assert skills.tree.currentIndex().isValid()
     assert titles[newest] in str(skills.tree.currentIndex().data())
+
+
+def test_mentor_feedback_card_opens_the_needs_work_tree(qtbot, window, store):
+    ids = [m.id for m in store.curriculum().milestones]
+    store.add_reviews([Review(ids[3], "needs-work", "", "Dana", "2025-03-10T10:00:00Z"),
+                       Review(ids[8], "needs-work", "", "Dana", "2025-03-11T10:00:00Z"),
+                       Review(ids[9], "verified", "", "Dana", "2025-03-11T10:00:00Z")])
+    page = dashboard(qtbot, window)
+    card = page.feedback_card
+    qtbot.waitUntil(card.isVisible)
+    assert card.more.isVisible() and card.more.full_text() == "Show all 2 in the Skills tree"
+    qtbot.mouseClick(card.more, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.current_key() == "skills")
+    skills = window.page("skills")
+    assert skills.review_filter.currentData() == "needs-work"
+    assert skills.visible_milestone_ids() == [ids[3], ids[8]]

@@ -54,7 +54,8 @@ def test_ticking_updates_percent_reasons_and_gaps(page, store):
     assert card.why[1].text() == f"✗ Core milestones done: {r.core_done} of {r.core_total}"
     # a "one of" gap opens its first option
     assert card.gap_ids() == [gap_milestone(m) for m in r.gaps[:GAPS_SHOWN]]
-    assert card.more.text() == f"and {len(r.gaps) - GAPS_SHOWN} more"
+    assert card.more.full_text() == f"and {len(r.gaps) - GAPS_SHOWN} more"
+    assert not card.more.isHidden()
     electives = sum(1 for g in r.gaps if g.elective)
     assert card.gaps_title.text() == (f"Gaps in order ({len(r.gaps) - electives} required, "
                                       f"then {electives} electives)")
@@ -131,3 +132,24 @@ def test_the_page_has_its_heading_above_the_intro_and_cards_in_rank_order(page, 
     cur = store.curriculum()
     assert [col.indexOf(page.cards[lv.id]) for lv in cur.levels] == list(
         range(2, 2 + len(cur.levels)))
+
+
+def test_and_n_more_opens_everything_needed_for_the_level(qtbot, window, store):
+    """Issue 14: "and 41 more" is a link to the cumulative list in the Skills tree."""
+    cur = store.curriculum()
+    store.set_states({m.id: "done" for m in cur.milestones if m.level == "junior"})
+    window.resize(1366, 850)
+    window.show()
+    qtbot.waitExposed(window)
+    levels = window.show_page("levels")
+    levels.refresh()
+    card = levels.cards["senior"]
+    assert not card.more.isHidden() and card.more.full_text().startswith("and ")
+    card.more.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(card.more, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_key() == "skills")
+    skills = window.page("skills")
+    assert skills.needed_level() == "senior"
+    shown = skills.visible_milestone_ids()
+    assert set(shown) == set(rd.needed_milestones(cur, store.states(), "senior"))
+    assert {cur.milestone_by_id[m].level for m in shown} == {"mlops", "senior"}

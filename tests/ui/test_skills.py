@@ -85,8 +85,15 @@ def test_space_ticks_updates_counts_and_readiness(qtbot, ctx, page):
     assert page.count_label.text().startswith("1 of ")
     assert page.state_combo.currentData() == "done"
 
-    # Space again: back to to do.
-    qtbot.keyClick(page.tree, Qt.Key.Key_Space)
+    # Space again never undoes done: nothing changes and the status bar names the keys.
+    steps = ctx.undo_stack.count()
+    with qtbot.waitSignal(ctx.status_message) as said:
+        qtbot.keyClick(page.tree, Qt.Key.Key_Space)
+    assert ctx.store.states()[m.id] == "done"
+    assert ctx.undo_stack.count() == steps
+    assert "Already done" in said.args[0] and "press 1" in said.args[0]
+    # The key 1 is "to do".
+    qtbot.keyClick(page.tree, Qt.Key.Key_1)
     assert ctx.store.states()[m.id] == "todo"
     assert skill_count(page, m.id) == f"0/{n_skill} done"
 
@@ -134,10 +141,12 @@ def test_multi_selection_and_context_menu_set_any_state(qtbot, ctx, page):
     states = ctx.store.states()
     assert all(states[i] == "learning" for i in ids)
     assert ctx.undo_stack.count() == 1          # one step for the whole selection
-    # Space on a mixed/learning selection marks all done; again marks all to do.
+    # Space on a mixed/learning selection marks all done; again changes nothing; 1: to do.
     qtbot.keyClick(page.tree, Qt.Key.Key_Space)
     assert all(ctx.store.states()[i] == "done" for i in ids)
     qtbot.keyClick(page.tree, Qt.Key.Key_Space)
+    assert all(ctx.store.states()[i] == "done" for i in ids)
+    qtbot.keyClick(page.tree, Qt.Key.Key_1)
     assert all(ctx.store.states()[i] == "todo" for i in ids)
     ctx.undo_stack.undo()
     ctx.undo_stack.undo()
@@ -345,7 +354,8 @@ def test_a_new_curriculum_rebuilds_the_tree(qtbot, ctx, page, tiny_path):
         ctx.notify(Kinds.CURRICULUM)
     ids = page.visible_milestone_ids()
     assert sorted(ids) == sorted(m.id for m in ctx.store.curriculum().milestones)
-    assert page.level_filter.count() == len(ctx.store.curriculum().levels) + 1
+    n = len(ctx.store.curriculum().levels)
+    assert page.level_filter.count() == 1 + n + 1 + n  # all, levels, separator, "Needed for"
 
 
 def test_an_unsigned_verified_verdict_is_never_shown_as_plainly_verified(qtbot, ctx, page):

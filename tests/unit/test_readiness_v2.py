@@ -287,3 +287,30 @@ def test_the_cohort_index_agrees_with_the_engine(data):
     full = rd.readiness(cur, states)
     assert [(s.level, s.percent, s.ready) for s in fast] == \
         [(r.level.id, r.percent, r.ready) for r in full]
+
+
+def test_needed_milestones_are_the_cumulative_gaps_without_electives():
+    """Issue 14's "Needed for" view: C(L)'s not-done units, a choice as its options."""
+    needed = rd.needed_milestones(TINY2, {}, "mlops")
+    gaps = [g for g in by_level(TINY2, {})["mlops"].gaps if not g.elective]
+    expected: list[str] = []
+    for g in gaps:
+        expected += list(g.options) if g.options else [g.id]
+    assert list(needed) == expected                    # gap order, options in pack order
+    assert "python.scala" not in needed and "serving.lora" not in needed
+    assert {"aws.storage", "azure.storage", "gcp.storage"} <= set(needed)
+    # one cloud done: the cloud choice is met and none of its options is needed
+    after = rd.needed_milestones(TINY2, {"gcp.storage": DONE, "python.venv": DONE}, "mlops")
+    assert not {"aws.storage", "azure.storage", "gcp.storage", "python.venv"} & set(after)
+    # the stack narrows a choice that is not met to the learner's option
+    stacked = rd.needed_milestones(TINY2, {}, "mlops", {"cloud": "azure"})
+    assert "azure.storage" in stacked and "aws.storage" not in stacked
+    # the junior set is included in the mlops one (cumulative)
+    assert set(rd.needed_milestones(TINY2, {}, "junior")) < set(needed)
+
+
+@pytest.mark.parametrize("states", [{}, {"gcp.storage": DONE, "python.venv": DONE},
+                                    {"python.scala": DONE, "serving.pipeline": DONE}])
+def test_percents_equal_the_full_readiness(states):
+    assert rd.percents(TINY2, states) == {r.level.id: r.percent
+                                          for r in rd.readiness(TINY2, states)}

@@ -471,6 +471,12 @@ class ExchangeActions(QObject):
             if plan.signature == "signed":
                 text += f"; {plan.signature_text()}"
             self.ctx.notify(Kinds.REVIEWS, message=text)
+            if ids:  # show what the mentor said: the Skills tree filtered by verdict
+                from tracker.ui.models.skill_tree import TreeFilter
+
+                verdict = ("needs-work" if any(r.verdict == "needs-work" for r in fresh)
+                           else "verified")
+                self.ctx.navigate.emit("skills", TreeFilter(review=verdict))
             notes = []
             if plan.signature != "signed":  # said first: these verdicts are not proven
                 notes.append(f"Signature: {plan.signature_text()}.")

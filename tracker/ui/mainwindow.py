@@ -295,6 +295,10 @@ class MainWindow(QMainWindow):
         self.profile_action.setStatusTip("Your name and target level")
         self.profile_action.triggered.connect(self.edit_profile)
         edit.addAction(self.profile_action)
+        self.assessment_action = QAction("Self-&Assessment…", self)
+        self.assessment_action.setStatusTip("Mark whole levels or skills you can already do")
+        self.assessment_action.triggered.connect(self.show_assessment)
+        edit.addAction(self.assessment_action)
 
         view = bar.addMenu("&View")
         self.page_actions: list[QAction] = []
@@ -319,6 +323,11 @@ class MainWindow(QMainWindow):
             self.theme_actions[name] = act
 
         help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = QAction("&Keyboard Shortcuts", self)
+        self.shortcuts_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.shortcuts_action.setStatusTip("Every shortcut, and the keys of the Skills tree")
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
         self.open_folder_action = QAction("Open &data folder", self)
         self.open_folder_action.triggered.connect(self.open_data_folder)
         help_menu.addAction(self.open_folder_action)
@@ -478,12 +487,31 @@ class MainWindow(QMainWindow):
             self.settings.setValue("welcome/skipped", "true")
         self.welcome_dialog = None
         self.show_page("dashboard")  # the welcome leads to the dashboard
+        if result == 1:  # then a short self-assessment ("Not now" leaves it for later)
+            self.show_assessment()
+
+    def show_assessment(self) -> None:
+        """Edit > Self-Assessment…: mark whole levels or skills done, as one undo step."""
+        from tracker.ui.assessment import AssessmentDialog
+
+        dlg = AssessmentDialog(self.ctx, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.assessment_dialog = dlg
+        dlg.open()
 
     def edit_profile(self) -> None:
         from tracker.ui.welcome import ProfileDialog
 
         dlg = ProfileDialog(self.ctx, self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+
+    def show_shortcuts(self) -> None:
+        from tracker.ui.shortcuts_help import ShortcutsDialog
+
+        dlg = ShortcutsDialog(self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog = dlg
         dlg.open()
 
     def open_data_folder(self) -> None:

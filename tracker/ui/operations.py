@@ -52,6 +52,10 @@ class Operation(QUndoCommand):
     def revert(self) -> None:
         raise NotImplementedError
 
+    def status_text(self, prefix: str = "") -> str:
+        """The status-bar message after the last apply/revert ("Undone: …", "… (saved)")."""
+        return prefix + self.text() + " (saved)"
+
     def redo(self) -> None:
         if not self._applied_once:
             self._applied_once = True
@@ -74,7 +78,7 @@ class Operation(QUndoCommand):
             _log_failure(self, verb, exc)
             self.ctx.error.emit(f"Could not {verb} {self.text()}: {type(exc).__name__}: {exc}")
             return
-        self.ctx.notify(*self.kinds, message=prefix + self.text() + " (saved)")
+        self.ctx.notify(*self.kinds, message=self.status_text(prefix))
 
 
 def perform(ctx: AppContext, op: Operation) -> bool:
@@ -96,13 +100,42 @@ def perform(ctx: AppContext, op: Operation) -> bool:
         return False
     # Read what we need first: push() may merge ``op`` into the previous command and
     # delete it (QUndoCommand.mergeWith), after which its C++ side is gone.
-    kinds, text = op.kinds, op.text()
+    kinds, text = op.kinds, op.status_text()
     ctx.undo_stack.push(op)
-    ctx.notify(*kinds, message=text + " (saved)")
+    ctx.notify(*kinds, message=text)
     return True
 
 
+def readiness_percents(store) -> dict[str, float]:
+    """Level id -> readiness percent now (readiness v2, the learner's stack)."""
+    from tracker import readiness as rd
+
+    return rd.percents(store.curriculum(), store.states(), store.profile().stack_map)
+
+
+def readiness_delta(store, before: Mapping[str, float], after: Mapping[str, float],
+                    first: tuple[str, ...] = ()) -> str:
+    """ "Senior 47.7% → 48.3% · Lead 43.3% → 43.6%": the levels whose shown percent (one
+    decimal) changed; the target level first, then the levels in ``first`` (those of the
+    milestones that changed), then the rest by rank. "" when nothing shown changed."""
+    from tracker.ui.models.skill_tree import short_level_titles
+    from tracker.ui.widgets import fmt_percent
+
+    cur = store.curriculum()
+    target = store.profile().target_level
+    changed = [lv for lv in cur.levels if lv.id in before and lv.id in after
+               and fmt_percent(before[lv.id]) != fmt_percent(after[lv.id])]
+    changed.sort(key=lambda lv: (lv.id != target, lv.id not in first, lv.rank))
+    short = short_level_titles(cur.levels)
+    return " · ".join(f"{short.get(lv.id, lv.title)} {fmt_percent(before[lv.id])} → "
+                      f"{fmt_percent(after[lv.id])}" for lv in changed)
+
+
 class SetStates(Operation):
+    """Milestone states, one transaction and one undo step however many change. Its status
+    message adds what that did to readiness, for every level whose percent changed (ticking
+    a Senior milestone while the target is Junior still says "Senior 47.7% → 48.3%")."""
+
     kinds = (Kinds.PROGRESS,)
 
     def __init__(self, ctx: AppContext, changes: Mapping[str, str], text: str | None = None):
@@ -112,14 +145,30 @@ class SetStates(Operation):
                                        else f"Mark milestone {state}"))
         self.changes = dict(changes)
         self.previous: dict[str, str] = {}
+        self.delta = ""
 
     def apply(self) -> None:
+        before = readiness_percents(self.ctx.store)
         previous = self.ctx.store.set_states(self.changes)
         if not self.previous:
             self.previous = previous
+        self._note_delta(before)
 
     def revert(self) -> None:
+        before = readiness_percents(self.ctx.store)
         self.ctx.store.set_states(self.previous, source="undo")
+        self._note_delta(before)
+
+    def _note_delta(self, before: Mapping[str, float]) -> None:
+        cur = self.ctx.store.curriculum()
+        levels = tuple(dict.fromkeys(cur.milestone_by_id[m].level for m in self.changes
+                                     if m in cur.milestone_by_id))
+        self.delta = readiness_delta(self.ctx.store, before,
+                                     readiness_percents(self.ctx.store), levels)
+
+    def status_text(self, prefix: str = "") -> str:
+        text = super().status_text(prefix)
+        return f"{text} · {self.delta}" if self.delta else text
 
 
 class SetNote(Operation):

@@ -47,6 +47,24 @@ HEADERS = ("Milestone", "Level", "State")
 
 STATE_LABELS = {TODO: "To do", LEARNING: "Learning", DONE: "Done"}
 VERDICT_LABELS = {"verified": "Verified", "needs-work": "Needs work"}
+#: One key per state in the tree (plain digits: the filter box and the page shortcuts,
+#: Ctrl+1..5, never see them; letters would fight the tree's type-ahead search).
+STATE_KEYS = {TODO: "1", LEARNING: "2", DONE: "3"}
+#: What a click on the state circle before a milestone does.
+NEXT_STATE = {TODO: LEARNING, LEARNING: DONE, DONE: TODO}
+STATE_HELP = ("Click the circle to go To do → Learning → Done → To do. Keys: "
+              + ", ".join(f"{STATE_KEYS[st]} {STATE_LABELS[st]}" for st in STATES)
+              + "; Space marks done (never undoes done).")
+
+
+@dataclass(frozen=True)
+class TreeFilter:
+    """What ``ctx.navigate("skills", TreeFilter(...))`` shows: the Skills tree with its other
+    filters cleared and this one set. ``review``: "needs-work" or "verified";
+    ``needed_for``: a level id (everything still needed for it, cumulative)."""
+
+    review: str | None = None
+    needed_for: str | None = None
 
 _D = Qt.ItemDataRole
 
@@ -213,8 +231,17 @@ def state_icon(state: str) -> QIcon:
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawEllipse(r)
     p.end()
-    _ICONS[key] = QIcon(pm)
-    return _ICONS[key]
+    icon = QIcon(pm)
+    if state == TODO:
+        # on a selected (highlighted) row the grey ring all but vanished: a white one there
+        sel, q = _pixmap()
+        q.setPen(QPen(QColor("white"), 1.6))
+        q.setBrush(Qt.BrushStyle.NoBrush)
+        q.drawEllipse(r)
+        q.end()
+        icon.addPixmap(sel, QIcon.Mode.Selected)
+    _ICONS[key] = icon
+    return icon
 
 
 def review_icon(verdict: str) -> QIcon:
@@ -477,6 +504,8 @@ class SkillTreeModel(QAbstractItemModel):
                 text += "<p>Elective: shown and counted in breadth, never required.</p>"
             if node.requires:
                 text += ("<p>Needs first: " + html.escape("; ".join(node.requires)) + "</p>")
+            text += (f"<p><i>{STATE_LABELS.get(node.state, node.state)}.</i>"
+                     + (f" {html.escape(STATE_HELP)}" if self.edit_hints else "") + "</p>")
             return text
         if col == LEVEL_COL:
             text = f"<p>{html.escape(node.level_title)}</p>"
@@ -495,7 +524,7 @@ class SkillTreeModel(QAbstractItemModel):
                 review = ("<p>Mentor review: "
                           f"{VERDICT_LABELS.get(node.review, html.escape(node.review))}"
                           f"{note}</p>")
-            hint = ("<p>Space toggles done; right-click to choose any state</p>"
+            hint = (f"<p>{html.escape(STATE_HELP)}</p><p>Right-click to choose any state</p>"
                     if self.edit_hints else "")
             return (review + hint) or None
         return None
@@ -523,7 +552,8 @@ class SkillTreeModel(QAbstractItemModel):
 class MilestoneFilterProxy(QSortFilterProxyModel):
     """Shows the milestones that match the filter text (every word, case-insensitive, in
     the title, id, description, skill or area), the level and the state; area and skill rows
-    stay when any milestone below them matches."""
+    stay when any milestone below them matches. Two more filters: a mentor's verdict
+    (``set_review``) and a set of milestone ids (``set_needed``: what a level still needs)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -531,9 +561,24 @@ class MilestoneFilterProxy(QSortFilterProxyModel):
         self._words: tuple[str, ...] = ()
         self._level: str | None = None
         self._state: str | None = None
+        self._review: str | None = None
+        self._needed: frozenset[str] | None = None
 
     def is_filtering(self) -> bool:
-        return bool(self._words or self._level or self._state)
+        return bool(self._words or self._level or self._state or self._review
+                    or self._needed is not None)
+
+    def set_review(self, verdict: str | None) -> None:
+        if verdict is not None and verdict not in VERDICT_LABELS:
+            raise ValueError(verdict)
+        if verdict != self._review:
+            self._refilter(lambda: setattr(self, "_review", verdict or None))
+
+    def set_needed(self, ids) -> None:
+        """Show only these milestone ids (None: no such filter)."""
+        needed = None if ids is None else frozenset(ids)
+        if needed != self._needed:
+            self._refilter(lambda: setattr(self, "_needed", needed))
 
     def set_text(self, text: str) -> None:
         words = tuple(text.lower().split())
@@ -571,6 +616,10 @@ class MilestoneFilterProxy(QSortFilterProxyModel):
         if self._level and src.data(ix, LevelRole) != self._level:
             return False
         if self._state and src.data(ix, StateRole) != self._state:
+            return False
+        if self._review and src.data(ix, ReviewRole) != self._review:
+            return False
+        if self._needed is not None and src.data(ix, IdRole) not in self._needed:
             return False
         if self._words:
             text = src.data(ix, SearchRole) or ""

@@ -19,7 +19,9 @@ from tracker.status import gap_milestone, gap_tags, gap_title, gap_tooltip
 from tracker.curriculum.model import Curriculum, Level
 from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
+from tracker.ui.models.skill_tree import TreeFilter
 from tracker.ui.pages.base import Page
+from tracker.ui.pages.onboarding import ChecklistCard, checklist
 from tracker.ui.pages.dashboard_cards import (ExpiringCertsCard, MentorFeedbackCard,
                                              expiring_soon, needs_work)
 from tracker.ui.widgets import Card, LinkButton, breakable, fmt_percent, label
@@ -52,6 +54,7 @@ class DashboardData:
     streak: int
     expiring: list = field(default_factory=list)      # dashboard_cards.Expiring
     feedback: list = field(default_factory=list)      # (Milestone, Review) needing work
+    getting_started: list = field(default_factory=list)  # onboarding.Step x 3
 
 
 def _parse(ts: str) -> datetime:
@@ -90,7 +93,9 @@ def load(store) -> DashboardData:
         heat=heatmap_weeks(today, done, minutes),
         streak=current_streak(active_days(done, minutes), today),
         expiring=expiring_soon(store.certifications(), today),
-        feedback=needs_work(store.reviews(), cur))
+        feedback=needs_work(store.reviews(), cur),
+        getting_started=checklist(states, profile.target_level, any(minutes.values()),
+                                  cur.level_by_id))
 
 
 def pace_text(d: DashboardData) -> tuple[str, str]:
@@ -213,6 +218,10 @@ class DashboardPage(Page):
             self.step_details.append(detail)
         self.steps_empty = label("", role="muted", wrap=True)
         self.steps_card.body.addWidget(self.steps_empty)
+        # everything still needed for the focus level, cumulative, in the Skills tree
+        self.needed_link = LinkButton()
+        self.needed_link.clicked.connect(self._open_needed)
+        self.steps_card.body.addWidget(self.needed_link)
 
         # pace
         self.pace_card = Card("Pace")
@@ -237,6 +246,8 @@ class DashboardPage(Page):
         # certifications that expire soon, a mentor's verdicts that need work (hidden if none)
         self.certs_card = ExpiringCertsCard(ctx)
         self.feedback_card = MentorFeedbackCard(ctx)
+        # the first steps, while any is left (hidden once all three are done)
+        self.checklist_card = ChecklistCard(ctx)
 
         for card in (self.summary, self.levels_card, self.area_card, self.steps_card,
                      self.pace_card, self.study_card):
@@ -257,7 +268,7 @@ class DashboardPage(Page):
         g = self.grid
         for w in (self.summary, self.levels_card, self.area_card, self.steps_card,
                   self.pace_card, self.study_card, self.side, self.certs_card,
-                  self.feedback_card):
+                  self.feedback_card, self.checklist_card):
             g.removeWidget(w)
         while self.side_box.count():
             self.side_box.takeAt(0)
@@ -268,16 +279,18 @@ class DashboardPage(Page):
             self.side_box.addStretch(1)
             self.side.show()
             g.addWidget(self.summary, 0, 0, 1, 2)
-            g.addWidget(self.levels_card, 1, 0)
-            g.addWidget(self.steps_card, 1, 1)
-            g.addWidget(self.area_card, 2, 0)
-            g.addWidget(self.side, 2, 1)
-            g.addWidget(self.study_card, 3, 0, 1, 2)  # a year of days needs the full width
+            g.addWidget(self.checklist_card, 1, 0, 1, 2)
+            g.addWidget(self.levels_card, 2, 0)
+            g.addWidget(self.steps_card, 2, 1)
+            g.addWidget(self.area_card, 3, 0)
+            g.addWidget(self.side, 3, 1)
+            g.addWidget(self.study_card, 4, 0, 1, 2)  # a year of days needs the full width
             g.setColumnStretch(0, 3)
             g.setColumnStretch(1, 2)
         else:
             self.side.hide()
-            for i, w in enumerate((self.summary, self.feedback_card, self.certs_card,
+            for i, w in enumerate((self.summary, self.checklist_card, self.feedback_card,
+                                   self.certs_card,
                                    self.levels_card, self.steps_card, self.pace_card,
                                    self.study_card, self.area_card)):
                 g.addWidget(w, i, 0, 1, 2)
@@ -358,6 +371,16 @@ class DashboardPage(Page):
         else:
             self.steps_empty.setText("")
         self.steps_empty.setVisible(bool(self.steps_empty.text()))
+        needed = 0
+        if d.focus is not None:
+            r = by_id[d.focus.id]
+            needed = sum(1 for g in r.gaps if not g.elective)
+            self.needed_link.set_full_text(
+                f"All {needed} still needed for {d.focus.title}",
+                tooltip="Opens the Skills tree filtered to every requirement left for "
+                        f"{d.focus.title}, including those of the levels below")
+            self.needed_link.setProperty("level", d.focus.id)
+        self.needed_link.setVisible(needed > 0)
 
         pace, eta = pace_text(d)
         self.pace_card.title_label.setText(f"Pace · {focus_title}" if d.focus else "Pace")
@@ -370,6 +393,7 @@ class DashboardPage(Page):
         self.heatmap.set_data(d.heat, d.streak)
         self.certs_card.set_items(d.expiring)
         self.feedback_card.set_items(d.feedback)
+        self.checklist_card.set_steps(d.getting_started)
 
     @staticmethod
     def heatmap_days(d: DashboardData) -> list:
@@ -377,6 +401,11 @@ class DashboardPage(Page):
 
     def step_ids(self) -> list[str]:
         return [b.property("milestone") for b in self.step_buttons if not b.isHidden()]
+
+    def _open_needed(self) -> None:
+        level = self.needed_link.property("level")
+        if level:
+            self.ctx.navigate.emit("skills", TreeFilter(needed_for=str(level)))
 
     def _open_step(self) -> None:
         mid = self.sender().property("milestone")

@@ -16,6 +16,7 @@ from tracker.curriculum.model import Curriculum, Milestone
 from tracker.db.types import Certification, Review
 from tracker.status import EXPIRING_DAYS, days_left, expiry_text
 from tracker.ui.context import AppContext
+from tracker.ui.models.skill_tree import TreeFilter
 from tracker.ui.widgets import Card, LinkButton, clip, label
 
 SHOWN = 4  # links per card; the rest are counted
@@ -152,6 +153,13 @@ class MentorFeedbackCard(_LinkCard):
                          "Opens it on the Skills page",
                          f"“{clip(comment, 90)}”" if comment else "No comment", m.id))
         self._fill(rows, max(0, n - SHOWN))
+        # every verdict that needs work, in the filtered tree (also when all are shown)
+        more = max(0, n - SHOWN)
+        self.more.set_full_text(f"and {more} more: show all {n} in the Skills tree" if more
+                                else f"Show {'it' if n == 1 else f'all {n}'} in the Skills "
+                                     "tree", tooltip="Opens the Skills tree filtered to "
+                                                     "“Needs work”")
+        self.more.setVisible(n > 0)
         self.setVisible(n > 0)
 
     def _open(self) -> None:
@@ -160,6 +168,4 @@ class MentorFeedbackCard(_LinkCard):
             self.ctx.navigate.emit("skills", str(mid))
 
     def _open_more(self) -> None:
-        # The Skills page has no verdict filter to open yet: the page, where each
-        # milestone shows its verdict.
-        self.ctx.navigate.emit("skills", None)
+        self.ctx.navigate.emit("skills", TreeFilter(review="needs-work"))

@@ -19,6 +19,7 @@ from tracker.status import gap_milestone, gap_tags, gap_title, gap_tooltip
 from tracker.curriculum.model import Curriculum, Level
 from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
+from tracker.ui.models.skill_tree import TreeFilter
 from tracker.ui.pages.base import Page
 from tracker.ui.widgets import Card, LinkButton, fmt_percent, heading, label, tip
 from tracker.ui.widgets.charts import AreaChart, AreaRow
@@ -54,7 +55,7 @@ def why_lines(r: rd.LevelReadiness) -> list[tuple[bool, str]]:
 class LevelCard(Card):
     """One level; ``update_from`` fills it from a LevelReadiness (plain data)."""
 
-    def __init__(self, level: Level, on_open):
+    def __init__(self, level: Level, on_open, on_more=None):
         super().__init__()
         self.level_id = level.id
         self.setAccessibleName(f"Level card: {level.title}")
@@ -120,8 +121,14 @@ class LevelCard(Card):
             row.addWidget(mark)
             left.addLayout(row)
             self.gap_rows.append((b, mark))
-        self.more = label("", role="muted")
+        # "and N more": a link to everything still needed for this level (the Skills tree)
+        self.more = LinkButton()
+        self.more.setProperty("level", level.id)
+        if on_more is not None:
+            self.more.clicked.connect(on_more)
+        self.more_note = label("", role="muted", wrap=True)
         left.addWidget(self.more)
+        left.addWidget(self.more_note)
         left.addStretch(1)
         self.breakdown_title = heading("By area", 0)
         right.addWidget(self.breakdown_title)
@@ -176,11 +183,18 @@ class LevelCard(Card):
                 b.hide()
                 mark.hide()
         rest = len(r.gaps) - GAPS_SHOWN
-        if not r.gaps:
-            self.more.setText("No gaps: every milestone of this level is done.")
-        else:
-            self.more.setText(f"and {rest} more" if rest > 0 else "")
-        self.more.setVisible(bool(self.more.text()))
+        self.more_note.setText("" if r.gaps else
+                               "No gaps: every milestone of this level is done.")
+        self.more_note.setVisible(not r.gaps)
+        if rest > 0 and required > 0:
+            self.more.set_full_text(
+                f"and {rest} more", tooltip=f"Show everything still needed for "
+                f"{r.level.title} in the Skills tree: {required} requirements, including "
+                "those of the levels below (electives are never needed)")
+        elif rest > 0:  # only electives left: nothing is needed
+            self.more_note.setText(f"and {rest} more electives")
+            self.more_note.show()
+        self.more.setVisible(rest > 0 and required > 0)
         self.breakdown.set_rows([AreaRow(a.area.title, a.percent, a.done_weight,
                                          a.total_weight) for a in areas])
 
@@ -236,7 +250,7 @@ class LevelsPage(Page):
             card.deleteLater()
         self.cards = {}
         for i, lv in enumerate(cur.levels):
-            card = LevelCard(lv, self._open_gap)
+            card = LevelCard(lv, self._open_gap, self._open_needed)
             self.column.insertWidget(self.column.indexOf(self.intro) + 1 + i, card)
             self.cards[lv.id] = card
         self._cards_for = key
@@ -270,6 +284,11 @@ class LevelsPage(Page):
         card = self.cards.get(str(arg))
         if card is not None:
             self.scroll.ensureWidgetVisible(card, 0, 0)
+
+    def _open_needed(self) -> None:
+        level = self.sender().property("level")
+        if level:
+            self.ctx.navigate.emit("skills", TreeFilter(needed_for=str(level)))
 
     def _open_gap(self) -> None:
         mid = self.sender().property("milestone")

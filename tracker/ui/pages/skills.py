@@ -1,9 +1,14 @@
 """The Skills page: the Area > Skill > Milestone tree with filters, and a detail pane.
 
-Space toggles the selected milestones between done and to do; the context menu sets any
-state. The detail pane shows the milestone's description, level, core mark, mentor review,
-a note saved without a Save button (debounced, and on focus-out), evidence links and the
-catalog certifications that evidence its skill. Every change goes through a named
+The circle before each milestone is its checkbox: a click goes To do → Learning → Done → To
+do. The keys 1, 2 and 3 set To do, Learning and Done on the selected milestones; Space marks
+them done and never undoes a done milestone (it says how to instead); the context menu sets
+any state. The filter bar narrows the tree by text, level (or everything still needed for a
+level, cumulative), state and a mentor's verdict; other pages open it with a filter set
+through ``ctx.navigate("skills", TreeFilter(...))``. The detail pane shows the milestone's
+description, level, core mark, mentor review, a note saved without a Save button
+(debounced, and on focus-out), evidence links and the catalog certifications that evidence
+its skill. Every change goes through a named
 operation (``perform``), so it is one transaction and one undo step.
 
 After a change the tree model is updated in place (``dataChanged`` on the affected rows and
@@ -19,7 +24,9 @@ from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QPersistentModelIndex,
     QPoint,
+    QRect,
     QSize,
     Qt,
     QTimer,
@@ -42,7 +49,9 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QStyle,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -58,8 +67,11 @@ from tracker.ui.models.skill_tree import (
     HEADERS,
     LEVEL_COL,
     MILESTONE,
+    NEXT_STATE,
     SKILL,
     STATE_COL,
+    STATE_HELP,
+    STATE_KEYS,
     STATE_LABELS,
     TITLE_COL,
     VERDICT_LABELS,
@@ -67,6 +79,7 @@ from tracker.ui.models.skill_tree import (
     KindRole,
     MilestoneFilterProxy,
     SkillTreeModel,
+    TreeFilter,
     review_icon,
     short_level_titles,
     state_icon,
@@ -85,27 +98,122 @@ NOTE_DELAY_MS = 600
 #: the context menu's actions that only change the view (all a read-only page keeps)
 VIEW_ACTIONS = ("Expand all", "Collapse all")
 FILTER_DELAY_MS = 150
+NEEDED = "needed:"  # level filter data: everything still needed for a level
+KEY_STATES = {getattr(Qt.Key, f"Key_{k}"): st for st, k in STATE_KEYS.items()}
+CIRCLE_SLACK = 3  # px around the 16 px circle that still count as a click on it
+
+
+class _TitleDelegate(QStyledItemDelegate):
+    """The title column's delegate (ours, so the view can ask where it draws the circle)."""
 
 
 class SkillTreeView(QTreeView):
-    """The tree; Space asks the page to toggle the selected milestones."""
+    """The tree. Space asks the page to mark the selected milestones done, 1/2/3 to set a
+    state; a click on a milestone's circle asks it to move that milestone to the next
+    state (the click also makes the row current, as any click does)."""
 
-    toggle_requested = Signal()
+    done_requested = Signal()
+    state_requested = Signal(str)
+    circle_clicked = Signal(str)
     resized = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._pressed: QPersistentModelIndex | None = None
+        self.title_delegate = _TitleDelegate(self)
+        self.setItemDelegateForColumn(TITLE_COL, self.title_delegate)
+        self.setMouseTracking(True)  # the hand cursor over a circle
 
     def resizeEvent(self, e) -> None:
         super().resizeEvent(e)
         self.resized.emit()
 
     def keyPressEvent(self, e) -> None:
-        if e.key() == Qt.Key.Key_Space and not e.modifiers():
+        mods = e.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if e.key() in KEY_STATES and not mods:
+            self.state_requested.emit(KEY_STATES[e.key()])
+            return
+        if e.key() == Qt.Key.Key_Space and not mods:
             ix = self.currentIndex()
             if ix.isValid() and ix.data(KindRole) != MILESTONE and not self._has_milestones():
                 self.setExpanded(ix.siblingAtColumn(0), not self.isExpanded(ix.siblingAtColumn(0)))
                 return
-            self.toggle_requested.emit()
+            self.done_requested.emit()
             return
         super().keyPressEvent(e)
+
+    # ------------------------------------------------------------ the circle
+    def circle_rect(self, index: QModelIndex) -> QRect:
+        """Where a milestone row's state circle is, in viewport coordinates (empty for area
+        and skill rows and rows out of view)."""
+        ix = index.siblingAtColumn(TITLE_COL)
+        if not ix.isValid() or ix.data(KindRole) != MILESTONE:
+            return QRect()
+        rect = self.visualRect(ix)
+        if not rect.isValid():
+            return QRect()
+        opt = QStyleOptionViewItem()
+        self.initViewItemOption(opt)
+        opt.rect = rect
+        self.title_delegate.initStyleOption(opt, ix)
+        return self.style().subElementRect(QStyle.SubElement.SE_ItemViewItemDecoration,
+                                           opt, self)
+
+    def _circle_at(self, pos: QPoint) -> QModelIndex:
+        ix = self.indexAt(pos)
+        rect = self.circle_rect(ix)
+        slack = CIRCLE_SLACK
+        if rect.isValid() and rect.adjusted(-slack, -slack, slack, slack).contains(pos):
+            return ix.siblingAtColumn(TITLE_COL)
+        return QModelIndex()
+
+    def _press_circle(self, e) -> bool:
+        plain = not (e.modifiers() & (Qt.KeyboardModifier.ShiftModifier
+                                      | Qt.KeyboardModifier.ControlModifier))
+        ix = self._circle_at(e.position().toPoint()) \
+            if e.button() == Qt.MouseButton.LeftButton and plain else QModelIndex()
+        if not ix.isValid():
+            self._pressed = None
+            return False
+        self._pressed = QPersistentModelIndex(ix)
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        self.selectionModel().setCurrentIndex(
+            ix, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        e.accept()
+        return True
+
+    def mousePressEvent(self, e) -> None:
+        if not self._press_circle(e):
+            super().mousePressEvent(e)
+
+    def mouseDoubleClickEvent(self, e) -> None:
+        # the second click of a quick double click is a click on the circle too
+        if not self._press_circle(e):
+            super().mouseDoubleClickEvent(e)
+
+    def mouseReleaseEvent(self, e) -> None:
+        pressed, self._pressed = self._pressed, None
+        if pressed is None:
+            super().mouseReleaseEvent(e)
+            return
+        e.accept()
+        ix = self._circle_at(e.position().toPoint())
+        if pressed.isValid() and ix.isValid() and ix == QModelIndex(pressed):
+            self.circle_clicked.emit(ix.data(IdRole))
+
+    def mouseMoveEvent(self, e) -> None:
+        if self._pressed is not None:  # no drag-selection from a circle
+            e.accept()
+            return
+        # a hand over a circle: it is a control, not only a picture
+        over = self._circle_at(e.position().toPoint()).isValid()
+        if over != (self.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor):
+            if over:
+                self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+            else:
+                self.viewport().unsetCursor()
+        super().mouseMoveEvent(e)
 
     def _has_milestones(self) -> bool:
         return any(ix.data(KindRole) == MILESTONE for ix in self.selectionModel().selectedRows())
@@ -194,11 +302,24 @@ class SkillsPage(Page):
         self.filter_timer.setInterval(FILTER_DELAY_MS)
         self.level_filter = QComboBox()
         self.level_filter.setAccessibleName("Filter by level")
+        self.level_filter.setToolTip(
+            "A level's own milestones, or \u201cNeeded for\u201d a level: every milestone "
+            "still needed to be ready for it, including those of the levels below")
+        self.level_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.level_filter.setMinimumContentsLength(14)
         self.state_filter = QComboBox()
         self.state_filter.setAccessibleName("Filter by state")
         self.state_filter.addItem("All states", None)
         for st in rd.STATES:
             self.state_filter.addItem(state_icon(st), STATE_LABELS[st], st)
+        self.review_filter = QComboBox()
+        self.review_filter.setAccessibleName("Filter by mentor review")
+        self.review_filter.setToolTip("Milestones your mentor marked \u201cNeeds work\u201d "
+                                      "or \u201cVerified\u201d (File > Import Mentor Review)")
+        self.review_filter.addItem("Any review", None)
+        for verdict in ("needs-work", "verified"):
+            self.review_filter.addItem(review_icon(verdict), VERDICT_LABELS[verdict], verdict)
         self.count_label = label(role="muted")
         self.count_label.setAccessibleName("Milestones shown")
         self.readiness_label = label(role="muted")
@@ -208,6 +329,7 @@ class SkillsPage(Page):
         bar.addWidget(self.filter_edit, 3)
         bar.addWidget(self.level_filter, 2)
         bar.addWidget(self.state_filter, 1)
+        bar.addWidget(self.review_filter, 1)
         bar.addWidget(self.count_label)
         self.filter_bar = bar
 
@@ -262,7 +384,11 @@ class SkillsPage(Page):
         box.setSpacing(8)
 
         self.placeholder = label("Select a milestone to see its details, write a note and "
-                                 "add evidence.", role="muted", wrap=True)
+                                 "add evidence.\n\nThe circle before a milestone is its "
+                                 "checkbox: click it to go To do → Learning → Done. Keys: "
+                                 + ", ".join(f"{STATE_KEYS[st]} {STATE_LABELS[st]}"
+                                             for st in rd.STATES)
+                                 + "; Space marks done.", role="muted", wrap=True)
         self.detail_title = label(wrap=True, point_delta=2, bold=True, selectable=True)
         self.detail_title.setAccessibleName("Selected item")
         self.detail_path = label(role="muted", wrap=True)
@@ -370,7 +496,10 @@ class SkillsPage(Page):
         self.filter_timer.timeout.connect(self._apply_filters)
         self.level_filter.currentIndexChanged.connect(self._apply_filters)
         self.state_filter.currentIndexChanged.connect(self._apply_filters)
-        self.tree.toggle_requested.connect(self.toggle_selected)
+        self.review_filter.currentIndexChanged.connect(self._apply_filters)
+        self.tree.done_requested.connect(self.mark_selected_done)
+        self.tree.state_requested.connect(self.set_selected_state)
+        self.tree.circle_clicked.connect(self.cycle_state)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
         self.state_combo.activated.connect(self._state_chosen)
@@ -384,7 +513,8 @@ class SkillsPage(Page):
         self.evidence_edit.textChanged.connect(self._update_evidence_buttons)
 
     def _tab_order(self) -> None:
-        order = (self.filter_edit, self.level_filter, self.state_filter, self.tree,
+        order = (self.filter_edit, self.level_filter, self.state_filter, self.review_filter,
+                 self.tree,
                  self.state_combo, self.note_edit, self.evidence_list, self.evidence_edit,
                  self.evidence_add, self.evidence_remove)
         for a, b in zip(order, order[1:]):
@@ -406,11 +536,18 @@ class SkillsPage(Page):
         self.level_filter.addItem("All levels", None)
         for lv in cur.levels:
             self.level_filter.addItem(lv.title, lv.id)
+        self.level_filter.insertSeparator(self.level_filter.count())
+        for lv in cur.levels:
+            self.level_filter.addItem(f"Needed for {lv.title}", NEEDED + lv.id)
+            self.level_filter.setItemData(
+                self.level_filter.count() - 1,
+                f"Everything still needed to be ready for {lv.title}: its own milestones "
+                "and those of the levels below", Qt.ItemDataRole.ToolTipRole)
         self.level_filter.setCurrentIndex(max(0, self.level_filter.findData(keep_level)))
         self.level_filter.blockSignals(False)
-        self.proxy.set_level(self.level_filter.currentData())
         self.model.load(cur, self._states, self._verdicts())
         self.model.set_review_notes(self._review_notes())
+        self._set_level_filter()
         self._size_columns()
         if expanded is None:
             self._expand_default()
@@ -454,6 +591,8 @@ class SkillsPage(Page):
             kinds = kinds | {Kinds.PROGRESS, Kinds.NOTES, Kinds.REVIEWS, Kinds.CERTS}
         if Kinds.PROGRESS in kinds or Kinds.NOTES in kinds:
             self._read_progress()
+        if Kinds.PROGRESS in kinds or Kinds.PROFILE in kinds:
+            self._set_level_filter()  # "Needed for" follows the states (and the stack)
         if Kinds.PROGRESS in kinds:
             self.model.set_states(self._states)
             self._update_count()
@@ -476,7 +615,11 @@ class SkillsPage(Page):
         self.filter_edit.selectAll()
 
     def open_item(self, arg: object) -> None:
-        """Select and reveal a milestone (by id) and show its details."""
+        """Select and reveal a milestone (by id) and show its details; or, for a
+        :class:`TreeFilter`, show the tree with that filter alone."""
+        if isinstance(arg, TreeFilter):
+            self.show_filter(arg)
+            return
         if not isinstance(arg, str):
             return
         src = self.model.index_for(arg)
@@ -498,10 +641,53 @@ class SkillsPage(Page):
         self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def clear_filters(self) -> None:
+        for box in (self.level_filter, self.state_filter, self.review_filter):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
         self.filter_edit.clear()
-        self.level_filter.setCurrentIndex(0)
-        self.state_filter.setCurrentIndex(0)
         self._apply_filters()
+
+    def show_filter(self, f: TreeFilter) -> None:
+        """Clear the filters, set ``f``'s and make the first milestone shown current (so
+        the keys 1/2/3 and the detail pane work at once)."""
+        for box, data in ((self.level_filter, NEEDED + f.needed_for if f.needed_for else None),
+                          (self.state_filter, None), (self.review_filter, f.review)):
+            box.blockSignals(True)
+            box.setCurrentIndex(max(0, box.findData(data)))
+            box.blockSignals(False)
+        self.filter_edit.blockSignals(True)
+        self.filter_edit.clear()
+        self.filter_edit.blockSignals(False)
+        self._apply_filters()
+        shown = self.visible_milestone_ids()
+        if shown:
+            px = self.proxy.mapFromSource(self.model.index_for(shown[0]))
+            self.tree.selectionModel().setCurrentIndex(
+                px, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            self.tree.scrollTo(px)
+        self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def needed_level(self) -> str | None:
+        """The level whose "Needed for" filter is on, or None."""
+        data = self.level_filter.currentData()
+        return data[len(NEEDED):] if isinstance(data, str) and data.startswith(NEEDED) else None
+
+    def _set_level_filter(self) -> None:
+        """Push the level combo's choice into the proxy: one level, or the milestones
+        still needed for one (recomputed from the current states)."""
+        needed = self.needed_level()
+        cur = self.ctx.store.curriculum()
+        if needed is not None and needed in cur.level_by_id:
+            stack = self.ctx.store.profile().stack_map
+            self.proxy.set_level(None)
+            self.proxy.set_needed(rd.needed_milestones(cur, self._states, needed, stack))
+            self._needed_units = sum(1 for g in rd.level_readiness(
+                cur, self._states, needed, stack).gaps if not g.elective)
+        else:
+            self.proxy.set_needed(None)
+            self.proxy.set_level(self.level_filter.currentData() if needed is None else None)
 
     # ================================================================ filters
     def _apply_filters(self, *_args) -> None:
@@ -510,8 +696,9 @@ class SkillsPage(Page):
         if not was and self._saved_expansion is None:
             self._saved_expansion = self._expanded_ids()
         self.proxy.set_text(self.filter_edit.text())
-        self.proxy.set_level(self.level_filter.currentData())
+        self._set_level_filter()
         self.proxy.set_state(self.state_filter.currentData())
+        self.proxy.set_review(self.review_filter.currentData())
         if self.proxy.is_filtering():
             self.tree.expandAll()
         elif self._saved_expansion is not None:
@@ -542,8 +729,22 @@ class SkillsPage(Page):
         if self.proxy.is_filtering():
             shown = len(self.visible_milestone_ids())
             self.count_label.setText(f"{shown} of {total} shown")
+            needed = self.needed_level()
+            cur = self.ctx.store.curriculum()
+            if needed in cur.level_by_id and not self.filter_edit.text().strip() and \
+                    self.state_filter.currentData() is None and \
+                    self.review_filter.currentData() is None:
+                units = getattr(self, "_needed_units", shown)
+                short = short_level_titles(cur.levels).get(needed, needed)
+                self.count_label.setText(f"{units} still needed for {short}")
+                self.count_label.setToolTip(
+                    f"Every requirement left for {cur.level_by_id[needed].title} and the "
+                    f"levels below it: {units}, shown as {shown} milestones (a \u201cone "
+                    "of\u201d requirement shows each option; any one counts)")
+                return
         else:
             self.count_label.setText(f"{done} of {total} done")
+        self.count_label.setToolTip("")
 
     def _update_readiness(self) -> None:
         cur = self.ctx.store.curriculum()
@@ -616,13 +817,33 @@ class SkillsPage(Page):
                 sel.setCurrentIndex(px, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     # ================================================================ state changes
-    def toggle_selected(self) -> bool:
-        """Space: done <-> to do for the selected milestones (all done -> all to do)."""
+    def mark_selected_done(self) -> bool:
+        """Space: mark the selected milestones done. When all of them are done already it
+        changes nothing and says which keys do (Space never silently undoes done)."""
         ids = self.selected_milestones()
         if not ids:
             return False
-        all_done = all(self._states.get(m) == rd.DONE for m in ids)
-        return self.set_state(ids, rd.TODO if all_done else rd.DONE)
+        if not self.ctx.read_only and all(self._states.get(m) == rd.DONE for m in ids):
+            what = "Already done" if len(ids) == 1 else f"All {len(ids)} already done"
+            self.ctx.status_message.emit(
+                f"{what}: press {STATE_KEYS[rd.TODO]} for To do or {STATE_KEYS[rd.LEARNING]} "
+                "for Learning (nothing was changed)")
+            return False
+        return self.set_state(ids, rd.DONE)
+
+    toggle_selected = mark_selected_done  # the name callers used when Space toggled
+
+    def set_selected_state(self, state: str) -> bool:
+        """The keys 1, 2, 3: this state for the selected milestones (one undo step)."""
+        ids = self.selected_milestones()
+        return self.set_state(ids, state) if ids else False
+
+    def cycle_state(self, mid: str) -> bool:
+        """A click on a milestone's circle: To do → Learning → Done → To do."""
+        if self.ctx.read_only:  # review mode: the click only selects the row
+            self.ctx.status_message.emit("A read-only review: states are the learner's")
+            return False
+        return self.set_state([mid], NEXT_STATE[self._states.get(mid, rd.TODO)])
 
     def set_state(self, ids: list[str], state: str) -> bool:
         if self.read_only:
@@ -631,8 +852,11 @@ class SkillsPage(Page):
         if not changes:
             return False
         label_ = STATE_LABELS[state].lower()
-        text = (f"Mark “{self.model.milestone_node(ids[0]).title[:40]}” {label_}"
-                if len(changes) == 1 else f"Mark {len(changes)} milestones {label_}")
+        if len(changes) == 1:
+            node = self.model.milestone_node(next(iter(changes)))
+            text = f"Mark “{node.title if node else next(iter(changes))}” {label_}"
+        else:
+            text = f"Mark {len(changes)} milestones {label_}"
         return perform(self.ctx, SetStates(self.ctx, changes, text=text))
 
     def _state_chosen(self, index: int) -> None:
@@ -644,13 +868,10 @@ class SkillsPage(Page):
         menu = QMenu(self)
         for st in rd.STATES:
             act = menu.addAction(state_icon(st), f"Mark as {STATE_LABELS[st]}")
+            act.setShortcut(QKeySequence(STATE_KEYS[st]))
+            act.setToolTip(STATE_HELP)
             act.setEnabled(bool(ids))
             act.triggered.connect(lambda _=False, st=st: self.set_state(ids, st))
-        menu.addSeparator()
-        act = menu.addAction("Toggle done")
-        act.setShortcut(QKeySequence(Qt.Key.Key_Space))
-        act.setEnabled(bool(ids))
-        act.triggered.connect(self.toggle_selected)
         menu.addSeparator()
         menu.addAction("Expand all", self.tree.expandAll)
         menu.addAction("Collapse all", self.tree.collapseAll)
