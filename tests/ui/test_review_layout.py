@@ -143,6 +143,7 @@ def editing_controls(rw, page) -> list[str]:
     allowed = {id(w) for w in (getattr(page, "filter_edit", None),
                                 getattr(page, "level_filter", None),
                                 getattr(page, "state_filter", None),
+                                getattr(page, "review_filter", None),
                                 getattr(page, "newer_button", None),
                                 getattr(page, "older_button", None)) if w is not None}
     found = []

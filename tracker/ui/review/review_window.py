@@ -770,11 +770,15 @@ class ReviewWindow(MainWindow):
             detail.setMinimumWidth(0)
             self.panel.set_detail(detail)
         for combo in (getattr(skills, "level_filter", None),
-                      getattr(skills, "state_filter", None)):
+                      getattr(skills, "state_filter", None),
+                      getattr(skills, "review_filter", None)):
             if isinstance(combo, QComboBox):  # narrow windows: the filter box keeps room
                 combo.setSizeAdjustPolicy(
                     QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-                combo.setMinimumContentsLength(8)
+                combo.setMinimumContentsLength(6)
+        box = getattr(skills, "filter_edit", None)
+        if isinstance(box, QWidget):  # room for a search of two words
+            box.setMinimumWidth(box.fontMetrics().horizontalAdvance("kubernetes rollout") + 24)
         if tree is not None:
             for col in (TITLE_COL, LEVEL_COL, STATE_COL):
                 wrap_column(tree, col)
