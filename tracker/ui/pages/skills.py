@@ -786,11 +786,11 @@ class SkillsPage(Page):
 
     def _show_note(self, mid: str) -> None:
         stored = self._notes.get(mid, "")
-        if self._note_mid == mid:
-            # Same milestone: only replace the text when it changed elsewhere (undo, the
-            # command line) and the learner has nothing unsaved.
-            if self.note_timer.isActive() or self.note_edit.toPlainText() == stored:
-                return
+        # Same milestone: only replace the text when it changed elsewhere (undo, the
+        # command line) and the learner has nothing unsaved.
+        if self._note_mid == mid and (self.note_timer.isActive()
+                                      or self.note_edit.toPlainText() == stored):
+            return
         self._note_mid = mid
         self._loading_note = True
         self.note_edit.setPlainText(stored)
