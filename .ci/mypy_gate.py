@@ -30,7 +30,9 @@ ERROR = re.compile(r"^(?P<path>[^:\n]+\.py):\d+(?::\d+)?: error: .*\[(?P<code>[a
 def run_mypy(args: list[str]) -> tuple[Counter[tuple[str, str]], str]:
     p = subprocess.run([sys.executable, "-m", "mypy", *args], cwd=ROOT, capture_output=True,
                        text=True)
-    if p.returncode not in (0, 1):  # 2: mypy itself failed (bad config, crash)
+    # 2: mypy itself failed (bad config, crash); 1 without a summary: no mypy at all
+    summary = re.search(r"^(Success: no issues found|Found \d+ errors?) ", p.stdout, re.M)
+    if p.returncode not in (0, 1) or summary is None:
         sys.exit(f"mypy did not run (exit {p.returncode}):\n{p.stdout}{p.stderr}")
     counts: Counter[tuple[str, str]] = Counter()
     for line in p.stdout.splitlines():
