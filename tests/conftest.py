@@ -15,6 +15,26 @@ TINY = FIXTURES / "tiny.toml"
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Where a user's files would go. Every test gets its own empty folders instead.
+_USER_FOLDERS = ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
+
+
+@pytest.fixture(autouse=True)
+def _no_real_user_folders(monkeypatch: pytest.MonkeyPatch,
+                          tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """HOME and the XDG folders point into a fresh temporary folder, and the data-folder
+    variable is unset, for every test and the subprocesses it starts: a command run without
+    --data-dir writes there (platformdirs reads XDG_DATA_HOME), never to the developer's
+    ~/.local/share/mlops-tracker. Outside ``tmp_path``, so tests that list it see only their
+    own files. Tests may still set their own values (monkeypatch, env=...)."""
+    base = tmp_path_factory.mktemp("user")
+    folders = {name: base / name.lower() for name in _USER_FOLDERS}
+    for name, folder in folders.items():
+        folder.mkdir()
+        monkeypatch.setenv(name, str(folder))
+    monkeypatch.delenv("MLOPS_TRACKER_DATA_DIR", raising=False)
+    return folders
+
 
 def _gui_thread_collector():
     """The app's collector (tracker/ui/gc_policy.py), installed once a QApplication exists:

@@ -51,7 +51,7 @@ def run_gui(data_dir: str | None = None, debug: bool = False,
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("mlops-tracker")
-    from tracker.desktop import APP_ID
+    from tracker import APP_ID
 
     app.setDesktopFileName(APP_ID)  # resources/desktop/APP_ID.desktop: name and icon
     from tracker.ui import icons

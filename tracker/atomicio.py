@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from tracker import paths
-from tracker.db.errors import InputError
+from tracker.errors import InputError
 
 IS_WINDOWS = sys.platform == "win32"
 REPLACE_ATTEMPTS = 10

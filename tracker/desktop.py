@@ -21,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-APP_ID = "io.github.mlopstracker.CareerTracker"
+from tracker import APP_ID as APP_ID  # re-exported; defined where app.py can read it
+
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 MIME_TYPES = ("application/x-mlops-progress+json", "application/x-mlops-review+json")
 

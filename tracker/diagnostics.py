@@ -422,8 +422,9 @@ def _threading_hook(args: Any) -> None:
 def _report(what: str, exc_type: type[BaseException], exc: BaseException | None,
             tb: TracebackType | None, thread: str, fallback: Callable[[], Any]) -> None:
     try:
+        # typeshed wants a value; logging prints a missing one (None) as well
         get_logger(f"{APP_LOGGER}.errors").error("%s: %s", what, exc_type.__name__,
-                                                 exc_info=(exc_type, exc, tb))
+                                                 exc_info=(exc_type, exc, tb))  # type: ignore[arg-type]
         with _lock:
             listeners = list(_state.listeners)
         if listeners:

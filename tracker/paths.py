@@ -27,7 +27,7 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     file. Every database path is built from this one, so none of them can start so."""
     if override is not None:
         if os.fspath(override) == "":
-            from tracker.db.errors import InputError
+            from tracker.errors import InputError
 
             raise InputError("--data-dir must not be empty")
         return Path(override).expanduser().absolute()
@@ -91,7 +91,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _refuse(given: str, why: str) -> Exception:
-    from tracker.db.errors import InputError
+    from tracker.errors import InputError
 
     return InputError(f"will not write to {given}: {why}; choose another name")
 
@@ -176,7 +176,7 @@ def check_output(text: str | os.PathLike[str], *, data_folder: Path | None = Non
     Refused (InputError, one line): a name ending with a folder separator (it names a
     folder, even if no such folder exists), an existing folder, a missing parent folder, a
     name without one of ``suffixes``, and everything :func:`refuse_protected` refuses."""
-    from tracker.db.errors import InputError
+    from tracker.errors import InputError
 
     given = os.fspath(text)
     if not given:

@@ -78,7 +78,7 @@ def bash_completion(parser: argparse.ArgumentParser) -> str:
         for a in p._actions:
             if _takes_value(a):
                 kind = value_kind(a)
-                value = " ".join(map(str, a.choices)) if kind == "choice" else f"@{kind}"
+                value = " ".join(map(str, a.choices or ())) if kind == "choice" else f"@{kind}"
                 for o in a.option_strings:
                     vals[f"{key}|{o}"] = value
     files["@"] = "@file"  # mlops-tracker FILE... opens files in the app

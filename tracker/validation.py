@@ -26,11 +26,14 @@ import math
 import re
 from dataclasses import replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from tracker.curriculum.loader import ID_PATTERN as ID_PATTERN  # re-exported: one id rule
 from tracker.curriculum.loader import MAX_ID as MAX_ID
-from tracker.db.errors import InputError
-from tracker.db.types import CertificationInput
+from tracker.errors import InputError
+
+if TYPE_CHECKING:  # an annotation only: tracker.db imports this module, not the reverse
+    from tracker.db.types import CertificationInput
 
 # ------------------------------------------------------------------ limits
 MAX_NAME = 200               # profile and reviewer names

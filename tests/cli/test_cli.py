@@ -180,7 +180,7 @@ def test_curriculum_check_ok_and_broken(cli, tmp_path: Path):
     out = r.out.strip().splitlines()
     assert len(out) >= 3  # id, threshold, empty level: every problem, each with its place
     assert any("threshold" in line and "levels[0]" in line for line in out)
-    assert r.err.strip().splitlines() == ["error: bad.toml: %d problems" % len(out)]
+    assert r.err.strip().splitlines() == [f"error: bad.toml: {len(out)} problems"]
 
 
 def test_curriculum_use_sample_pack_keeps_shared_progress(cli):

@@ -40,7 +40,7 @@ def test_database_full_while_committing_is_a_clear_error_and_nothing_half_saved(
     limit_growth(filled)
     saved = []
     with pytest.raises(StorageError, match="disk is full") as info:
-        for i in range(2000):
+        for _ in range(2000):
             saved.append(filled.add_study_session(30, day="2025-05-01", note="x" * 9000))
     assert "\n" not in str(info.value) and "not saved" in str(info.value)
     # what was reported saved is there, the failed one is not, and the file is whole
@@ -137,7 +137,7 @@ def test_really_full_disk(tiny_disk: Path, tiny_default):
     filler = fill(tiny_disk)
     saved = 0
     with pytest.raises(StorageError, match="disk is full"):
-        for i in range(5000):
+        for _ in range(5000):
             store.add_study_session(10, day="2025-06-01", note="y" * 5000)
             saved += 1
     with pytest.raises(StorageError, match="could not write a backup .*the disk is full"):

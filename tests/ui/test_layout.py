@@ -4,7 +4,6 @@ steps are cut with "…" (never mid-word without a mark)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 
 from tracker.db.types import CertificationInput
 from tracker.ui.models.cert_table import NAME_COL

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDir, QLockFile
+from PySide6.QtCore import QDir
 
 from tracker.ui import instance
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -16,6 +17,30 @@ def test_import_linter_contracts_hold():
     p = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
     assert "The core is Qt-free KEPT" in p.stdout
+
+
+def _contracts() -> dict[str, dict]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return {c["name"]: c for c in config["tool"]["importlinter"]["contracts"]}
+
+
+def test_every_top_level_module_is_a_layer():
+    layers = _contracts()["Layers point down"]["layers"]
+    named = {m.strip() for layer in layers for m in layer.split("|")}
+    pkg = ROOT / "tracker"
+    modules = {f"tracker.{p.stem}" for p in pkg.glob("*.py") if p.stem != "__init__"}
+    modules |= {f"tracker.{p.parent.name}" for p in pkg.glob("*/__init__.py")}
+    missing = sorted(modules - named)
+    assert missing == [], (f"add {missing} to the layers in pyproject.toml "
+                           "([tool.importlinter] 'Layers point down')")
+    assert sorted(named - modules) == []
+
+
+def test_the_qt_free_contract_counts_indirect_imports():
+    qt_free = _contracts()["The core is Qt-free"]
+    assert qt_free["allow_indirect_imports"] is False
+    assert {"tracker.curriculum", "tracker.readiness", "tracker.exchange",
+            "tracker.db"} <= set(qt_free["source_modules"])
 
 
 def test_core_modules_do_not_import_pyside6_in_a_fresh_interpreter():

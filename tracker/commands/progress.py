@@ -125,7 +125,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
         changes["stack"] = stack
     with open_store(args) as store:
         if changes:
-            store.set_profile(**changes)  # type: ignore[arg-type]
+            store.set_profile(**changes)
         profile = store.profile()
         cur = store.curriculum()
     if args.json:

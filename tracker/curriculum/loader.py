@@ -420,10 +420,10 @@ def parse_pack(data: object, source: str = "pack", *,
                   f"({len(options)}), got {_show(pick)}")
             pick = 1
         for o in options:
-            m = by_id.get(o)
-            if m is None:
+            if o not in by_id:
                 c.add(place, f"unknown option milestone {_show(o)}")
                 continue
+            m = by_id[o]
             if o in option_of:
                 c.add(place, f"option {o!r} is already an option of choice {option_of[o]!r}")
             option_of[o] = chid
@@ -468,7 +468,7 @@ def parse_pack(data: object, source: str = "pack", *,
         for s in cskills:
             if s not in seen_skills:
                 c.add(place, f"unknown skill {_show(s)}")
-        level = c.ref(place, t, "level", seen_levels, "level") or None
+        cert_level: str | None = c.ref(place, t, "level", seen_levels, "level") or None
         url = t.get("url")
         if url is not None and (not isinstance(url, str)
                                 or not re.match(r"^https?://[^\s/$.?#][^\s]*$", url)):
@@ -492,7 +492,7 @@ def parse_pack(data: object, source: str = "pack", *,
         certs.append(CatalogCertification(
             id=cid, name=c.text(place, t, "name", required=True, limit=MAX_TITLE),
             issuer=c.text(place, t, "issuer", required=True, limit=MAX_TITLE),
-            skills=tuple(cskills), level=level, url=url, status=status,
+            skills=tuple(cskills), level=cert_level, url=url, status=status,
             retired_on=days["retired_on"], replaced_by=replaced,
             last_verified=days["last_verified"]))
     for i, cert in enumerate(certs):

@@ -15,9 +15,14 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker.db import integrity
 from tracker.db.errors import DamagedDatabaseError, NewerDatabaseError
+
+if TYPE_CHECKING:  # SQLAlchemy itself is imported lazily (start-up time)
+    from sqlalchemy import URL, Engine
+    from sqlalchemy.engine import ExceptionContext
 
 # The newest migration this version knows, and all it knows, oldest first. A test checks
 # both against Alembic's script directory, so a new migration cannot be forgotten here.
@@ -48,7 +53,7 @@ def _on_begin(conn: object) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
 
 
-def sqlite_url(path: Path):  # -> sqlalchemy.URL
+def sqlite_url(path: Path) -> URL:
     """The URL of the SQLite file at ``path``, with the path set as it is: never parsed.
 
     ``f"sqlite:///{path}"`` is parsed as a URL, so a folder named ``a?mode=ro`` sends the
@@ -61,7 +66,7 @@ def sqlite_url(path: Path):  # -> sqlalchemy.URL
     return URL.create("sqlite", database=str(Path(path).absolute()))
 
 
-def create_engine_for(path: Path):  # -> sqlalchemy.Engine
+def create_engine_for(path: Path) -> Engine:
     from sqlalchemy import create_engine, event
 
     engine = create_engine(
@@ -72,7 +77,7 @@ def create_engine_for(path: Path):  # -> sqlalchemy.Engine
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
 
-    def _on_error(context) -> None:  # sqlalchemy ExceptionContext
+    def _on_error(context: ExceptionContext) -> None:
         exc = context.original_exception
         if isinstance(exc, sqlite3.Error):
             better = integrity.translate(exc, path)
@@ -121,7 +126,7 @@ def check_revision(rev: str | None, path: Path) -> bool:
     return rev != SCHEMA_HEAD
 
 
-def run_migrations(engine) -> None:  # engine: sqlalchemy.Engine
+def run_migrations(engine: Engine) -> None:
     """Upgrade to head on one connection with foreign keys off, then check them."""
     from alembic import command
     from alembic.config import Config
@@ -132,6 +137,7 @@ def run_migrations(engine) -> None:  # engine: sqlalchemy.Engine
         # PRAGMA foreign_keys is a no-op inside a transaction: set it on the raw connection
         # (autocommit mode) before Alembic begins its transaction.
         raw = conn.connection.driver_connection
+        assert raw is not None  # a checked-out connection always has its sqlite3 one
         raw.execute("PRAGMA foreign_keys = OFF")
         try:
             cfg.attributes["connection"] = conn

@@ -308,7 +308,7 @@ class Reader:
         with self.read() as con:
             row = con.execute("SELECT name, target_level, experience_years, stack FROM profile "
                               "WHERE id = 1").fetchone()
-        return Profile(*row[:3], parse_stack(row[3])) if row else Profile()
+        return Profile(row[0], row[1], row[2], parse_stack(row[3])) if row else Profile()
 
     def states(self) -> dict[str, str]:
         with self.read() as con:

@@ -20,6 +20,10 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracker.db.integrity import StorageError
 
 # Failures that mean "SQLite cannot create or grow a file beside the database", not damage,
 # a lock or a bug: result codes IOERR, FULL, CANTOPEN and READONLY.
@@ -44,7 +48,7 @@ def wal_has_content(path: Path) -> bool:
         return False
 
 
-def cannot_read_error(path: Path, exc: BaseException):  # -> StorageError
+def cannot_read_error(path: Path, exc: BaseException) -> StorageError:
     """The one line for a read that no connection could do."""
     from tracker.db import integrity
 

@@ -101,7 +101,7 @@ class Store:
     # ---------------------------------------------------------------- opening
     @classmethod
     def open(cls, folder: str | Path | None = None, *, clock: Callable[[], datetime] = utc_now,
-             sync: bool = True, daily_backup: bool = True) -> "Store":
+             sync: bool = True, daily_backup: bool = True) -> Store:
         """Open (creating if needed) the database in ``folder``, migrate, sync the pack.
 
         On the way: ``quick_check`` (a damaged file or one that is not a database is moved
@@ -165,7 +165,7 @@ class Store:
         if self._engine_obj is not None:
             self._engine_obj.dispose()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -431,16 +431,16 @@ class Writer:
                 if mid not in known:
                     continue
                 row = old.pop(mid, None)
-                before = row.state if row else "todo"
+                was = row.state if row else "todo"
                 if row is None:
                     s.add(ProgressRow(milestone_id=mid, state=entry.state,
                                       updated_at=entry.updated_at or now, note=entry.note))
                 else:
                     row.state, row.note = entry.state, entry.note
                     row.updated_at = entry.updated_at or now
-                if before != entry.state:
+                if was != entry.state:
                     s.add(ProgressEventRow(milestone_id=mid, state=entry.state,
-                                           previous_state=before, at=now, source=source))
+                                           previous_state=was, at=now, source=source))
             for mid, row in old.items():
                 if mid not in cur.milestone_by_id:
                     continue  # retired: the file cannot speak for it; keep its progress

@@ -110,7 +110,7 @@ def verify_jws(token: str, header: dict[str, Any], payload: Any) -> Verification
     if alg not in ("EdDSA", "ES256"):
         return Verification(OFFLINE, reason=f"signed with {str(alg)[:20]}, which this app "
                                             "does not check")
-    kid = header.get("kid") if isinstance(header.get("kid"), str) else ""
+    kid = k if isinstance(k := header.get("kid"), str) else ""
     issuer = _issuer_id(payload)
     try:
         if "jwk" in header:
@@ -149,7 +149,7 @@ def _issuer_id(payload: Any) -> str:
         return ""
     if isinstance(payload.get("iss"), str):
         return payload["iss"]
-    doc = payload.get("vc") if isinstance(payload.get("vc"), dict) else payload
+    doc = vc if isinstance(vc := payload.get("vc"), dict) else payload
     issuer = doc.get("issuer")
     if isinstance(issuer, dict):
         issuer = issuer.get("id")
@@ -189,7 +189,7 @@ def _loader(url: str, options: Any = None) -> dict[str, Any]:
             "document": json.loads(path.read_text(encoding="utf-8"))}
 
 
-def _missing_context(exc: BaseException) -> str:
+def _missing_context(exc: BaseException | None) -> str:
     """The context URL behind a pyld error raised by the loader, if that is what it is."""
     seen = 0
     while exc is not None and seen < 20:

@@ -97,7 +97,7 @@ class KnownPacks:
         self._lock = threading.Lock()
 
     @classmethod
-    def for_reader(cls, data_folder: Path | None = None) -> "KnownPacks":
+    def for_reader(cls, data_folder: Path | None = None) -> KnownPacks:
         from tracker import paths
 
         items: list[tuple[str, Path]] = [("shipped", paths.default_pack_path())]

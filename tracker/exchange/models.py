@@ -211,7 +211,7 @@ class CertificationItem(_Model):
     created_at: OptionalTimestamp = ""
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> "CertificationItem":
+    def _dates_in_order(self) -> CertificationItem:
         if self.expires is not None and self.expires < self.earned:
             raise ValueError(f"expires {self.expires} is before earned {self.earned}")
         return self
@@ -276,7 +276,7 @@ class ProgressBody(_Model):
     integrity: Integrity
 
     @model_validator(mode="after")
-    def _no_duplicates(self) -> "ProgressBody":
+    def _no_duplicates(self) -> ProgressBody:
         _unique(self.progress, "milestone", "milestone in progress")
         _unique(self.readiness, "level", "level in readiness")
         if self.format_version < 2:
@@ -328,7 +328,7 @@ class ReviewFile(_Model):
     signature: Signature | None = None
 
     @model_validator(mode="after")
-    def _no_duplicates(self) -> "ReviewFile":
+    def _no_duplicates(self) -> ReviewFile:
         _unique(self.verdicts, "milestone", "verdict for milestone")
         return self
 

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import replace
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ def _date(value: Any, what: str, *, far_future_is_none: bool = False) -> str | N
         value = int(value.strip())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
-            value = datetime.fromtimestamp(value, tz=timezone.utc).strftime("%Y-%m-%d")
+            value = datetime.fromtimestamp(value, tz=UTC).strftime("%Y-%m-%d")
         except (OverflowError, OSError, ValueError):
             raise InputError(f"the badge's {what} is not a date: {str(value)[:40]!r}") from None
     if not isinstance(value, str) or len(value) < 10:
@@ -202,7 +202,7 @@ def parse_badge(doc: Any, *, _depth: int = 0) -> CertificationInput:
                        or doc.get("validFrom") or doc.get("issuanceDate"), "issue date")
         expires = _date(doc.get("validUntil") or doc.get("expirationDate"), "expiry date",
                         far_future_is_none=True)
-        cred_id = doc.get("id") if isinstance(doc.get("id"), str) else ""
+        cred_id = i if isinstance(i := doc.get("id"), str) else ""
         source = "openbadges-3.0"
     elif "Assertion" in types or "badge" in doc:
         badge = doc.get("badge")
@@ -216,7 +216,7 @@ def parse_badge(doc: Any, *, _depth: int = 0) -> CertificationInput:
         # OB 0.5 wrote issued_on; 1.x allowed a Unix timestamp.
         earned = _date(doc.get("issuedOn") or doc.get("issued_on"), "issue date")
         expires = _date(doc.get("expires"), "expiry date", far_future_is_none=True)
-        cred_id = doc.get("id") if isinstance(doc.get("id"), str) else ""
+        cred_id = i if isinstance(i := doc.get("id"), str) else ""
         if not cred_id and isinstance(doc.get("uid"), str):
             cred_id = doc["uid"]
         version = badge.get("version")

@@ -112,15 +112,15 @@ class CurriculumIndex:
                     done_core[rank] = done_core.get(rank, 0) + 1
         out = []
         for i, lv in enumerate(self.levels):
-            done = sum(w for r, w in done_w.items() if r <= lv.rank)
-            core = sum(c for r, c in done_core.items() if r <= lv.rank)
+            done_sum = sum(w for r, w in done_w.items() if r <= lv.rank)
+            core_sum = sum(c for r, c in done_core.items() if r <= lv.rank)
             total = self.total[i]
             own_total = self.own_total[i]
-            percent = 100.0 if total == 0 else 100.0 * done / total
+            percent = 100.0 if total == 0 else 100.0 * done_sum / total
             own = 100.0 if own_total == 0 else 100.0 * done_w.get(lv.rank, 0) / own_total
             out.append(LevelSummary(lv.id, lv.title, lv.rank, percent,
                                     own_total > 0 and percent >= lv.threshold
-                                    and own >= lv.own_needed and core == self.core_total[i]))
+                                    and own >= lv.own_needed and core_sum == self.core_total[i]))
         return tuple(out)
 
 
@@ -164,6 +164,7 @@ class CurriculumCache:
         with self._lock:
             recent = list(self._recent)
         types: tuple[type, ...] | None = None
+        entry: _Entry | None
         for entry in recent:
             if entry.raw == data:
                 types = _numeric_types(data) if types is None else types
@@ -341,7 +342,7 @@ def _reading(source: str, value: dict[str, Any], doc: ProgressBody, cur: Curricu
     unknown = [p.milestone for p in doc.progress if p.milestone not in known]
     unknown += [r.milestone for r in doc.reviews
                 if r.milestone not in known and r.milestone not in unknown]
-    states = {p.milestone: p.state for p in doc.progress if p.milestone in known}
+    states: dict[str, str] = {p.milestone: p.state for p in doc.progress if p.milestone in known}
     return ProgressReading(
         source=source, document=doc, raw=value, curriculum=cur, digest=digest,
         integrity="ok" if digest == doc.integrity.digest else "modified",

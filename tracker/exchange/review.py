@@ -64,7 +64,8 @@ class ReviewReading:
 
     def split_known(self, cur: Curriculum) -> tuple[list[Review], list[str]]:
         """(reviews of milestones ``cur`` knows, ids it does not know)."""
-        known, unknown = [], []
+        known: list[Review] = []
+        unknown: list[Review] = []
         for r in self.reviews():
             (known if r.milestone in cur.milestone_by_id else unknown).append(r)
         return known, [r.milestone for r in unknown]

@@ -10,11 +10,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from tracker.exchange.models import ProgressFile, ReviewFile
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMAS = {"progress.schema.json": (ProgressFile, "MLOps Career Tracker progress file"),
-           "review.schema.json": (ReviewFile, "MLOps Career Tracker review file")}
+SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
+    "progress.schema.json": (ProgressFile, "MLOps Career Tracker progress file"),
+    "review.schema.json": (ReviewFile, "MLOps Career Tracker review file")}
 
 
 def generate_schemas() -> dict[str, dict[str, Any]]:

@@ -109,14 +109,14 @@ def load_or_create_key(data_folder: str | os.PathLike[str]) -> Any:
     from tracker.exchange.safe_json import read_regular
 
     try:
-        key = serialization.load_pem_private_key(read_regular(path, 10_000), password=None)
+        loaded = serialization.load_pem_private_key(read_regular(path, 10_000), password=None)
     except (ValueError, TypeError, OSError) as exc:
         raise InputError(f"{path} does not hold a usable signing key "
                          f"({getattr(exc, 'strerror', None) or 'damaged'}); move it aside "
                          "to make a new one") from None
-    if not isinstance(key, Ed25519PrivateKey):
+    if not isinstance(loaded, Ed25519PrivateKey):
         raise InputError(f"{path} holds a key of another kind, not Ed25519")
-    return key
+    return loaded
 
 
 def public_key_b64(key: Any) -> str:

@@ -30,7 +30,8 @@ from tracker.reports.data import (
 PDF_GAPS = 25
 
 # CLDR supplemental data, paperSize "US-Letter": every other territory uses A4.
-LETTER_TERRITORIES = frozenset("BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split())
+LETTER_TERRITORIES = frozenset(["BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH",
+                                "PR", "SV", "US", "VE"])
 
 
 def paper_for_territory(code: str | None) -> str:

@@ -7,7 +7,7 @@ and dark themes. GUI thread only.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -17,7 +17,7 @@ from tracker import paths
 SIDEBAR_SIZES = (20,)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _svg_text(name: str) -> str:
     return (paths.resources_dir() / "icons" / f"{name}.svg").read_text(encoding="utf-8")
 

@@ -139,7 +139,7 @@ def main() -> int:
                           local_curriculum=store.curriculum())
     review._discard_ok = True
     dialogs.append(("review", review))
-    for name, dlg in dialogs:
+    for _name, dlg in dialogs:
         dlg.show()
         exercise(dlg, rounds // 2, sizes)
     for key in PAGE_KEYS:  # the review window's own (read-only) pages

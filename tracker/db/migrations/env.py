@@ -2,6 +2,7 @@
 SQLite table rebuilds. The caller turns foreign keys off before and checks them after."""
 
 from alembic import context
+from sqlalchemy import Connection
 
 from tracker.db.models import Base
 
@@ -15,6 +16,8 @@ def run() -> None:
         from sqlalchemy import create_engine
 
         url = config.get_main_option("sqlalchemy.url")
+        if not url:
+            raise RuntimeError("alembic: pass a connection or set sqlalchemy.url")
         engine = create_engine(url)
         with engine.connect() as conn:
             _configure(conn)
@@ -22,7 +25,7 @@ def run() -> None:
     _configure(connection)
 
 
-def _configure(connection) -> None:
+def _configure(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
                       render_as_batch=True, transaction_per_migration=False)
     with context.begin_transaction():

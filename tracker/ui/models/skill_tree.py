@@ -422,9 +422,9 @@ class SkillTreeModel(QAbstractItemModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = _D.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            if role == _D.DisplayRole:
-                return HEADERS[section]
+        if (orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS)
+                and role == _D.DisplayRole):
+            return HEADERS[section]
         return None
 
     def data(self, index: QModelIndex, role: int = _D.DisplayRole):

@@ -34,6 +34,7 @@ from tracker.exchange.openbadges import BADGE_FILE_FILTER, already_imported, loa
 from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
 from tracker.ui.dialogs.certification import CertificationDialog
+from tracker.ui.keys import is_delete_key
 from tracker.ui.models.cert_table import (
     EARNED_COL,
     EXPIRES_COL,
@@ -97,7 +98,7 @@ class _Table(QTableView):
             self.setColumnWidth(col, width)
 
     def keyPressEvent(self, e) -> None:
-        if e.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not e.modifiers():
+        if is_delete_key(e):
             self.delete_pressed.emit()
             return
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():

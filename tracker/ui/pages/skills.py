@@ -62,6 +62,7 @@ from tracker import validation as v
 from tracker.db.types import Evidence, Review
 from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
+from tracker.ui.keys import is_delete_key
 from tracker.ui.models.skill_tree import (
     AREA,
     HEADERS,
@@ -229,7 +230,7 @@ class _ListWithDelete(QListWidget):
     delete_pressed = Signal()
 
     def keyPressEvent(self, e) -> None:
-        if e.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not e.modifiers():
+        if is_delete_key(e):
             self.delete_pressed.emit()
             return
         super().keyPressEvent(e)
@@ -1016,11 +1017,11 @@ class SkillsPage(Page):
 
     def _show_note(self, mid: str) -> None:
         stored = self._notes.get(mid, "")
-        if self._note_mid == mid:
-            # Same milestone: only replace the text when it changed elsewhere (undo, the
-            # command line) and the learner has nothing unsaved.
-            if self.note_timer.isActive() or self.note_edit.toPlainText() == stored:
-                return
+        # Same milestone: only replace the text when it changed elsewhere (undo, the
+        # command line) and the learner has nothing unsaved.
+        if self._note_mid == mid and (self.note_timer.isActive()
+                                      or self.note_edit.toPlainText() == stored):
+            return
         self._note_mid = mid
         self._loading_note = True
         self.note_edit.setPlainText(stored)

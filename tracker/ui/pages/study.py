@@ -32,6 +32,7 @@ from tracker import validation as v
 from tracker.db.types import StudySession
 from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
+from tracker.ui.keys import is_delete_key
 from tracker.ui.models.study_table import (
     DATE_COL,
     NOTE_COL,
@@ -60,7 +61,7 @@ class _Table(QTableView):
     delete_pressed = Signal()
 
     def keyPressEvent(self, e) -> None:
-        if e.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not e.modifiers():
+        if is_delete_key(e):
             self.delete_pressed.emit()
             return
         super().keyPressEvent(e)

@@ -90,7 +90,7 @@ class FileStore:
         self._sessions = sorted(sessions, key=lambda s: (s.day, s.id), reverse=True)
         n = 0
         self._evidence: list[Evidence] = []
-        for mid, items in snap.evidence.items():
+        for items in snap.evidence.values():
             for e in items:
                 n += 1
                 self._evidence.append(replace(e, id=n))

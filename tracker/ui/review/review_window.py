@@ -121,7 +121,7 @@ class SetVerdict(QUndoCommand):
     The comment draft the milestone had is given back on undo, so undoing a verdict does not
     lose the text that went into it."""
 
-    def __init__(self, window: "ReviewWindow", milestone: str, review: Review | None,
+    def __init__(self, window: ReviewWindow, milestone: str, review: Review | None,
                  text: str):
         super().__init__(text)
         self.window = window

@@ -184,7 +184,7 @@ class WeeklyChart(QWidget):
                        _tick_label(value))
 
         # Bars.
-        for i, (start, minutes) in enumerate(self._data):
+        for i, (_start, minutes) in enumerate(self._data):
             r = self.bar_rect(i)
             if minutes:
                 p.fillRect(r, accent)
