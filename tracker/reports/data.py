@@ -147,7 +147,7 @@ def report_data(reading: ProgressReading, *, today: date | None = None,
                     for a in rd.breakdown(cur, reading.states, focus.id)),
         gaps=tuple({"id": m.id, "title": m.title, "level": cur.level_by_id[m.level].title,
                     "core": m.core, "weight": m.weight,
-                    "area": cur.area_by_id[cur.area_of(m)].title,
+                    "area": cur.area_by_id[cur.skill_by_id[m.skill].area].title,
                     "verdict": by_milestone.get(m.id, {}).get("verdict"),
                     "mark": by_milestone.get(m.id, {}).get("mark")}
                    for m in fr.gaps[:MAX_GAPS]),

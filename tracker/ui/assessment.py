@@ -50,10 +50,9 @@ def assessment_changes(cur: Curriculum, states: Mapping[str, str],
     for m in cur.milestones:
         if states.get(m.id) == rd.DONE:
             continue
-        if m.skill in skills:
-            out[m.id] = rd.DONE
-        elif m.level in levels and (m.id not in cur.choice_of
-                                    or _stack_option(cur, m.id, stack)):
+        # a whole skill marks all of it; a whole level leaves "one of" options to the stack
+        if m.skill in skills or (m.level in levels and (m.id not in cur.choice_of
+                                                        or _stack_option(cur, m.id, stack))):
             out[m.id] = rd.DONE
     return out
 
@@ -189,9 +188,11 @@ class AssessmentDialog(QDialog):
         out = []
         for i in range(self.skill_tree.topLevelItemCount()):
             a = self.skill_tree.topLevelItem(i)
+            if a is None:
+                continue
             for j in range(a.childCount()):
                 s = a.child(j)
-                if s.checkState(0) == Qt.CheckState.Checked:
+                if s is not None and s.checkState(0) == Qt.CheckState.Checked:
                     out.append(s.data(0, SkillRole))
         return out
 

@@ -32,16 +32,18 @@ def menu_shortcuts(window: QMainWindow) -> list[tuple[str, str, str]]:
 
     def walk(menu: QMenu, title: str) -> None:
         for a in menu.actions():
-            if a.menu() is not None:
-                walk(a.menu(), title)
+            sub = a.menu()
+            if isinstance(sub, QMenu):
+                walk(sub, title)
             elif not a.isSeparator() and not a.shortcut().isEmpty():
                 keys = " or ".join(s.toString(QKeySequence.SequenceFormat.NativeText)
                                    for s in a.shortcuts())
                 out.append((title, keys, _plain(a)))
 
     for top in window.menuBar().actions():
-        if top.menu() is not None:
-            walk(top.menu(), top.text().replace("&", ""))
+        sub = top.menu()
+        if isinstance(sub, QMenu):
+            walk(sub, top.text().replace("&", ""))
     return out
 
 
@@ -78,5 +80,5 @@ class ShortcutsDialog(QDialog):
         self.resize(560, 520)
 
     def rows(self) -> list[tuple[str, str]]:
-        return [(self.tree.topLevelItem(i).text(0), self.tree.topLevelItem(i).text(1))
-                for i in range(self.tree.topLevelItemCount())]
+        items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [(item.text(0), item.text(1)) for item in items if item is not None]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QDialog, QHBoxLayout
 
 from tracker import readiness as rd
 from tracker.ui import theme
@@ -92,7 +92,8 @@ class ChecklistCard(Card):
             done.setText(st.done_text)
             done.setVisible(st.done)
         left = sum(1 for st in self.steps if not st.done)
-        self.title_label.setText(f"Getting started · {3 - left} of 3 done")
+        if self.title_label is not None:
+            self.title_label.setText(f"Getting started · {3 - left} of 3 done")
         self.setVisible(left > 0 and not self.ctx.read_only and not self.put_away_before())
 
     def _settings(self):
@@ -115,12 +116,13 @@ class ChecklistCard(Card):
         if key == ASSESS:
             from tracker.ui.assessment import AssessmentDialog
 
-            dlg = AssessmentDialog(self.ctx, window)
+            dlg: QDialog = AssessmentDialog(self.ctx, window)
         elif key == TARGET:
             from tracker.ui.welcome import ProfileDialog
 
-            dlg = ProfileDialog(self.ctx, window)
-            dlg.target.setFocus()
+            profile = ProfileDialog(self.ctx, window)
+            profile.target.setFocus()
+            dlg = profile
         else:
             self.ctx.navigate.emit("study", None)
             return

@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
 
 from tracker import readiness as rd
 from tracker import validation as v
+from tracker.curriculum.model import Curriculum
 from tracker.db.types import Evidence, Review
 from tracker.ui import theme
 from tracker.ui.context import AppContext, Kinds
@@ -200,7 +201,7 @@ class SkillTreeView(QTreeView):
             return
         e.accept()
         ix = self._circle_at(e.position().toPoint())
-        if pressed.isValid() and ix.isValid() and ix == QModelIndex(pressed):
+        if pressed.isValid() and ix.isValid() and pressed == ix:
             self.circle_clicked.emit(ix.data(IdRole))
 
     def mouseMoveEvent(self, e) -> None:
@@ -251,7 +252,7 @@ class SkillsPage(Page):
         self._loading_note = False
         self._saved_expansion: set[tuple[str, str]] | None = None
         self._shown: tuple[str, str] | None = None
-        self._cur = None  # the Curriculum the tree was built from
+        self._cur: Curriculum | None = None  # the Curriculum the tree was built from
 
         self.model = SkillTreeModel(self)
         self.proxy = MilestoneFilterProxy(self)
@@ -952,12 +953,12 @@ class SkillsPage(Page):
             self._note_mid = None
             self.milestone_box.hide()
             if kind == SKILL:
-                skill = cur.skill_by_id.get(ident)
-                if skill is None:
+                group = cur.skill_by_id.get(ident)
+                if group is None:
                     self._show_nothing()
                     return
-                area = cur.area_by_id.get(skill.area)
-                title, desc, path = skill.title, skill.description, area.title if area else ""
+                area = cur.area_by_id.get(group.area)
+                title, desc, path = group.title, group.description, area.title if area else ""
             else:
                 area = cur.area_by_id.get(ident)
                 if area is None:

@@ -11,11 +11,11 @@ GUI thread only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, QTimer
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeView
 
 
-def text_width(view: QTreeView, index: QModelIndex) -> int:
+def text_width(view: QTreeView, index: QModelIndex | QPersistentModelIndex) -> int:
     """The width the column of ``index`` gives its cell (tree indentation taken off)."""
     width = view.columnWidth(index.column())
     if index.column() == view.header().logicalIndex(0):
@@ -35,11 +35,13 @@ class WrapDelegate(QStyledItemDelegate):
         super().__init__(view)
         self.view = view
 
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def initStyleOption(self, option: QStyleOptionViewItem,
+                        index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
         option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         width = text_width(self.view, index)
