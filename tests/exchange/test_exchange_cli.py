@@ -402,7 +402,10 @@ def test_bad_input_is_refused_quickly_and_changes_nothing(learner, command, case
     r = run(*args)
     elapsed = time.perf_counter() - start
     line = one_line_error(r)
-    assert elapsed < 2, elapsed
+    # A hang guard, not a speed target (speed lives in `tracker bench`): a hostile file that
+    # sent the reader into a quadratic or unbounded parse would take minutes. 2 s, the bound
+    # this had, was missed by a plain process start on a loaded machine (3.2 s measured).
+    assert elapsed < 20, elapsed
     assert r.out == ""
     if case == "newer-version":
         assert "made by a newer version of MLOps Career Tracker" in line
