@@ -269,3 +269,33 @@ def test_a_bootcamp_learner_at_half_time_has_the_foundations():
 def test_a_bootcamp_capstone_without_the_foundations_is_nothing_yet():
     states = learner(BOOTCAMP, "junior", without=["python.testing-pytest", "git.branching-pr"])
     assert level_of(BOOTCAMP, states) is None
+
+
+# ---------------------------------------------------------------- the learner's stack
+def suggested(stack: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    return {u.id: u.suggested for u in rd.units(PACK, stack) if u.options}
+
+
+def test_a_batch_stack_names_the_batch_option_of_every_serving_choice():
+    got = suggested({"serving": "batch"})
+    for ch in PACK.choices:
+        if ch.id.startswith("serving."):
+            assert got[ch.id] == (ch.options[1],), ch.id
+
+
+def test_a_stack_value_does_not_match_through_the_skill_part_of_an_id():
+    # "serving" is a word of the skill model-serving, which both options share
+    assert suggested({"serving": "serving"})["serving.production-path"] == (
+        "model-serving.serving-framework",)
+
+
+def test_a_cloud_stack_names_that_clouds_options_or_all_when_it_has_none():
+    gcp = suggested({"cloud": "gcp"})
+    assert gcp["cloud.data-access"] == ("gcp.vertex-training",)
+    assert gcp["cloud.managed-pipelines"] == ("gcp.vertex-pipelines",)
+    azure = suggested({"cloud": "azure"})
+    assert azure["cloud.managed-pipelines"] == PACK.choice_by_id["cloud.managed-pipelines"].options
+    # a stack never changes readiness: any option done satisfies the choice
+    states = learner(PACK, "mlops", cloud="aws")
+    assert [r.percent for r in rd.readiness(PACK, states, {"cloud": "gcp"})] == \
+        [r.percent for r in rd.readiness(PACK, states)]
