@@ -61,3 +61,15 @@ def test_the_review_text_lists_next_steps_with_choices_and_tags(reading):
     framework = [ln for ln in lines if "(one of 2)" in ln and "One of 2" in ln]
     assert framework, lines  # no stack for the framework: "one of 2", options listed below
     assert any(ln.startswith("      any one of: ") for ln in lines)
+
+
+def test_the_cohort_table_says_how_choices_and_electives_count(tmp_path, cli):
+    with Store.open(tmp_path / "d") as store:
+        store.set_profile(name="Cy")
+        store.set_states({"gcp.vertex-training": "done"})
+        (tmp_path / "cohort").mkdir()
+        export_progress(store, tmp_path / "cohort" / "cy.mlops-progress.json")
+    r = cli("cohort", str(tmp_path / "cohort"))
+    assert r.code == 0, r.err
+    assert '(percents count each "one of" choice (e.g. the cloud) once' in r.out
+    assert "leave electives out" in r.out
