@@ -299,3 +299,11 @@ def test_a_cloud_stack_names_that_clouds_options_or_all_when_it_has_none():
     states = learner(PACK, "mlops", cloud="aws")
     assert [r.percent for r in rd.readiness(PACK, states, {"cloud": "gcp"})] == \
         [r.percent for r in rd.readiness(PACK, states)]
+
+
+def test_a_director_outside_regulated_industries_is_director():
+    regulated = ["regulatory-compliance.compliance-program",
+                 "regulatory-compliance.requirements-mapping",
+                 "regulatory-compliance.audit-readiness"]
+    states = learner(PACK, "director", without=regulated)
+    assert level_of(PACK, states) == "director"
