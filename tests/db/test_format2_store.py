@@ -157,3 +157,21 @@ def test_a_verdict_on_a_replaced_id_is_imported_on_its_heir():
     known, unknown = ReviewReading("r", doc, {}).split_known(TINY2)
     assert [(r.milestone, r.verdict) for r in known] == [("python.tests", "verified")]
     assert unknown == ["nowhere.gone"]
+
+
+def test_a_carried_tick_keeps_its_date_so_an_upgrade_is_not_counted_as_pace(
+        tmp_path: Path, tiny_default):
+    from datetime import UTC, datetime, timedelta
+
+    from tracker import readiness as rd
+
+    now = [datetime(2026, 1, 1, tzinfo=UTC)]
+    with Store.open(tmp_path / "d", clock=lambda: now[0]) as s:
+        s.sync_curriculum(old_pack())
+        s.set_states({"python.unittest": "done"})
+        now[0] += timedelta(days=60)  # the upgrade comes two months later
+        assert s.sync_curriculum(TINY2).carried == ("python.tests",)
+        carried = [h for h in s.history() if h.milestone == "python.tests"]
+        assert [h.at for h in carried] == [datetime(2026, 1, 1, tzinfo=UTC)]
+        p = rd.pace(s.curriculum(), s.history(), now[0], s.states(), None)
+        assert p.weight_per_week == 0

@@ -200,8 +200,11 @@ class Writer:
                 s.add(ProgressRow(milestone_id=m.id, state=best.state,
                                   updated_at=best.updated_at, note=note))
                 if best.state != "todo":
+                    # dated when the old milestone reached that state, not now: the pace
+                    # must not count an upgrade as learning
                     s.add(ProgressEventRow(milestone_id=m.id, state=best.state,
-                                           previous_state="todo", at=now, source="replaces"))
+                                           previous_state="todo",
+                                           at=best.updated_at or now, source="replaces"))
             for ev in evidence:
                 s.add(EvidenceRow(milestone_id=m.id, text=ev.text, added_at=ev.added_at))
             for rv in reviews:
