@@ -116,12 +116,15 @@ def is_done(states: Mapping[str, str], milestone_id: str) -> bool:
 
 def stack_matches(value: str, option: Milestone | str) -> bool:
     """Whether a stack value (``gcp``, ``batch``, ``pytorch``) names this option: its id,
-    its skill, or one of the dot- or hyphen-separated words of its id."""
+    its skill, the first part of its id, or one of the words of the rest of its id (split
+    at dots and hyphens). The words of the skill part do not count: ``serving`` names
+    ``model-serving.serving-framework`` but not ``model-serving.batch-scoring``."""
     oid = option if isinstance(option, str) else option.id
     skill = "" if isinstance(option, str) else option.skill
-    if value in (oid, skill):
+    first, _, rest = oid.partition(".")
+    if value in (oid, skill, first):
         return True
-    words = {w for part in oid.split(".") for w in [part, *part.split("-")]}
+    words = {w for part in rest.split(".") for w in [part, *part.split("-")]}
     return value in words
 
 

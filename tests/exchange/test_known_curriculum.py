@@ -37,7 +37,8 @@ def forged_doc() -> dict:
     pack = doc["curriculum"]
     keep, seen = [], set()
     for m in pack["milestones"]:
-        if m["level"] not in seen and not m.get("options"):
+        # a required milestone per level (an elective or option gives a level no units)
+        if m["level"] not in seen and not m.get("options") and not m.get("elective"):
             seen.add(m["level"])
             keep.append({**m, "requires": [], "core": False})
     pack["milestones"] = keep

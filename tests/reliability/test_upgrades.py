@@ -106,10 +106,20 @@ def test_upgrade_from_0001_initial_keeps_every_row(tmp_path: Path):
     legacy = next(r for r in after["milestone"] if r["id"] == "legacy.hadoop-cluster")
     assert legacy["active"] == 0
     # and the Store reads it all back as the user left it (a sample of values)
+    # milestones the pack merged (`replaces`) give copies of their progress to the
+    # milestone replacing them: one progress row, one event ("replaces") and the evidence
+    # each; everything else is exactly as the user left it
+    carried = ({r["milestone_id"] for r in after["progress"]}
+               - {r["milestone_id"] for r in before["progress"]})
+    assert carried == {"platform-strategy.component-evaluation",
+                       "strategic-planning.team-targets", "org-change.cross-team-delivery"}
+    carry_events = [r for r in after["progress_event"] if r["source"] == "replaces"]
+    assert sorted(r["milestone_id"] for r in carry_events) == sorted(carried)
+    carried_evidence = len(after["evidence"]) - len(before["evidence"])
     with Store.open(folder) as s:
         snap = s.snapshot()
-        assert len(snap.history) == 473
-        assert len(snap.progress) == 161
+        assert len(snap.history) == 473 + len(carry_events)
+        assert len(snap.progress) == 161 + len(carried)
         assert snap.progress["legacy.hadoop-cluster"].state in ("done", "learning", "todo")
         assert snap.profile.name == "Zoë O'Brien-Łukasiewicz"
         assert snap.profile.target_level == "senior"
@@ -123,10 +133,10 @@ def test_upgrade_from_0001_initial_keeps_every_row(tmp_path: Path):
         assert len(snap.study_sessions) == 300
         assert sum(st.minutes for st in snap.study_sessions) == sum(
             r["minutes"] for r in before["study_session"])
-        assert sum(len(v) for v in snap.evidence.values()) == 70
-        assert set(s.reviews()) <= {r["milestone_id"] for r in before["review"]}
+        assert sum(len(v) for v in snap.evidence.values()) == 70 + carried_evidence
+        assert set(s.reviews()) <= {r["milestone_id"] for r in before["review"]} | carried
         last = before["progress_event"][-1]
-        h = snap.history[-1]
+        h = [h for h in snap.history if h.milestone not in carried][-1]
         assert (h.milestone, h.state, h.previous) == (last["milestone_id"], last["state"],
                                                      last["previous_state"])
 
@@ -148,6 +158,14 @@ def test_upgrade_to_0002_pack_format_2_fills_the_new_columns(tmp_path: Path):
         states = s.states()
         for row in before["progress"]:
             assert states[row["milestone_id"]] == row["state"]
+        # ticks on milestones the pack merged are carried to the milestone replacing them
+        # (the furthest state wins), and the merged ones are retired, not deleted
+        assert states["platform-strategy.component-evaluation"] == "done"
+        assert states["strategic-planning.team-targets"] == "done"
+        assert states["org-change.cross-team-delivery"] == "learning"
+        retired = {mid for mid, _ in s.retired_milestones()}
+        assert {"workflow-orchestration.platform-choice", "mlops-maturity.improvement-plan",
+                "agile-delivery.cross-team-ceremonies"} <= retired
 
 
 @pytest.mark.parametrize("fixture", sorted(p.stem for p in FIXTURES.glob("*.sqlite3")))

@@ -193,6 +193,7 @@ def _review_text(reading, doc: dict, check) -> str:
              f"Curriculum: {reading.curriculum.title} {reading.curriculum.version}: "
              f"{check.text()}",
              status_text(doc, reading.curriculum)]
+    lines += _gap_lines(reading)
     if reading.unknown_milestones:
         ids = ", ".join(reading.unknown_milestones[:5])
         more = f" and {len(reading.unknown_milestones) - 5} more" \
@@ -228,6 +229,34 @@ def _review_text(reading, doc: dict, check) -> str:
         lines.append(f"  study: {ch['study']['minutes']} minutes in "
                      f"{_plural(ch['study']['sessions'], 'session')}")
     return "\n".join(lines)
+
+
+REVIEW_GAPS = 10
+
+
+def _gap_lines(reading) -> list[str]:
+    """The first gaps of the learner's target level (else the first level not ready), as
+    a mentor reads them: a choice is one line naming its options, an elective says so."""
+    from tracker import readiness as rd
+    from tracker.status import gap_tags, gap_title
+
+    cur = reading.curriculum
+    learner = reading.document.learner
+    stack = dict(getattr(learner, "stack", None) or {}) or None
+    results = rd.readiness(cur, reading.states, stack)
+    focus = next((r for r in results if r.level.id == learner.target_level), None) \
+        or next((r for r in results if not r.ready), None)
+    if focus is None or not focus.gaps:
+        return []
+    lines = [f"\nNext for {focus.level.title} (first {min(REVIEW_GAPS, len(focus.gaps))} of "
+             f"{len(focus.gaps)} gaps):"]
+    for g in focus.gaps[:REVIEW_GAPS]:
+        lines.append(f"  - {gap_title(cur, g)} [{gap_tags(cur, g)}]")
+        options = getattr(g, "options", ())
+        if options and len(g.suggested) != 1:
+            lines.append("      any one of: " + "; ".join(
+                cur.milestone_by_id[o].title for o in options if o in cur.milestone_by_id))
+    return lines
 
 
 # ---------------------------------------------------------------------------- restore

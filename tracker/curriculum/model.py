@@ -131,6 +131,12 @@ class Curriculum:
         return {o: ch for ch in self.choices for o in ch.options}
 
     @cached_property
+    def heir_of(self) -> dict[str, str]:
+        """The milestone of this pack that inherits each retired id through ``replaces``
+        (old id -> new id), so progress, evidence and verdicts on an old id carry over."""
+        return {r: m.id for m in self.milestones for r in m.replaces}
+
+    @cached_property
     def certification_by_id(self) -> dict[str, CatalogCertification]:
         return {c.id: c for c in self.certifications}
 

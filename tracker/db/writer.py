@@ -13,6 +13,7 @@ connection); one call at a time per thread.
 from __future__ import annotations
 
 import json
+from dataclasses import replace as dc_replace
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -43,6 +44,7 @@ from tracker.db.types import (
     CertificationInput,
     Evidence,
     Profile,
+    ProgressEntry,
     Review,
     Snapshot,
     StudySession,
@@ -198,8 +200,11 @@ class Writer:
                 s.add(ProgressRow(milestone_id=m.id, state=best.state,
                                   updated_at=best.updated_at, note=note))
                 if best.state != "todo":
+                    # dated when the old milestone reached that state, not now: the pace
+                    # must not count an upgrade as learning
                     s.add(ProgressEventRow(milestone_id=m.id, state=best.state,
-                                           previous_state="todo", at=now, source="replaces"))
+                                           previous_state="todo",
+                                           at=best.updated_at or now, source="replaces"))
             for ev in evidence:
                 s.add(EvidenceRow(milestone_id=m.id, text=ev.text, added_at=ev.added_at))
             for rv in reviews:
@@ -421,6 +426,7 @@ class Writer:
         exactly what is replaced."""
         now = self.now()
         result = None
+        snapshot = with_heirs(snapshot, cur)
         with self.tx() as s:
             if before is not None:
                 s.connection()  # BEGIN IMMEDIATE now: the write lock is ours
@@ -481,6 +487,38 @@ class Writer:
                                 imported_at=r.imported_at or now,
                                 progress_digest=r.progress_digest))
         return result
+
+
+def with_heirs(snapshot: Snapshot, cur: Curriculum) -> Snapshot:
+    """``snapshot`` (e.g. a progress file written with an older pack) plus, for each id
+    that ``cur`` replaced, the same progress, evidence and verdict on the milestone that
+    replaces it, unless the snapshot already has something of its own for that milestone:
+    a restore then keeps ticks made on milestones the new pack merged or renamed. Of
+    several old ids, the furthest state wins and their notes are joined."""
+    heirs = cur.heir_of
+    if not heirs:
+        return snapshot
+    rank = {"todo": 0, "learning": 1, "done": 2}
+    progress = dict(snapshot.progress)
+    evidence = dict(snapshot.evidence)
+    reviews = dict(snapshot.reviews)
+    olds: dict[str, list[str]] = {}
+    for old, new in heirs.items():
+        if old not in cur.milestone_by_id:
+            olds.setdefault(new, []).append(old)
+    for new, ids in olds.items():
+        entries = [snapshot.progress[o] for o in ids if o in snapshot.progress]
+        if entries and new not in snapshot.progress:
+            best = max(entries, key=lambda e: (rank.get(e.state, 0), e.updated_at))
+            progress[new] = ProgressEntry(new, best.state, best.updated_at,
+                                          "\n\n".join(e.note for e in entries if e.note))
+        items = [ev for o in ids for ev in snapshot.evidence.get(o, ())]
+        if items and new not in snapshot.evidence:
+            evidence[new] = tuple(dc_replace(ev, milestone=new) for ev in items)
+        verdicts = [snapshot.reviews[o] for o in ids if o in snapshot.reviews]
+        if verdicts and new not in snapshot.reviews:
+            reviews[new] = dc_replace(max(verdicts, key=lambda r: r.reviewed_at), milestone=new)
+    return dc_replace(snapshot, progress=progress, evidence=evidence, reviews=reviews)
 
 
 def _free_id(s: Session, model: Any, wanted: int) -> int | None:

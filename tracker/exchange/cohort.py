@@ -460,6 +460,8 @@ def cohort_table(result: CohortResult) -> str:
     widths[0] = min(widths[0], 40)
     lines = ["  ".join(str(c)[:widths[i]].ljust(widths[i]) for i, c in enumerate(r)).rstrip()
              for r in [head, *body]]
+    lines.append("(percents count each \"one of\" choice (e.g. the cloud) once, whichever "
+                 "option was done, and leave electives out)")
     lines.append(f"\n{len(result.rows)} learner file{'s' if len(result.rows) != 1 else ''}"
                  f"; * = ready for the level"
                  + ("; integrity ok = unchanged since export (not who wrote it)")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -63,11 +64,21 @@ class ReviewReading:
                        "", d.progress_digest) for v in d.verdicts]
 
     def split_known(self, cur: Curriculum) -> tuple[list[Review], list[str]]:
-        """(reviews of milestones ``cur`` knows, ids it does not know)."""
+        """(reviews of milestones ``cur`` knows, ids it does not know). A verdict on an id
+        that ``cur`` replaced (``replaces``) goes to the milestone that replaced it, unless
+        the review also judges that milestone itself."""
         known: list[Review] = []
         unknown: list[Review] = []
-        for r in self.reviews():
-            (known if r.milestone in cur.milestone_by_id else unknown).append(r)
+        reviews = self.reviews()
+        judged = {r.milestone for r in reviews}
+        for r in reviews:
+            if r.milestone in cur.milestone_by_id:
+                known.append(r)
+            elif cur.heir_of.get(r.milestone) in cur.milestone_by_id \
+                    and cur.heir_of[r.milestone] not in judged:
+                known.append(dc_replace(r, milestone=cur.heir_of[r.milestone]))
+            else:
+                unknown.append(r)
         return known, [r.milestone for r in unknown]
 
 

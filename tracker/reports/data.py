@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker import readiness as rd
 from tracker.exchange.progress import ProgressReading
-from tracker.status import cert_status, round_percent
+from tracker.status import cert_status, gap_title, round_percent
 
 MAX_GAPS = 60
 
@@ -31,7 +31,8 @@ class ReportData:
     focus_is_target: bool
     levels: tuple[dict[str, Any], ...]  # title, percent, ready, threshold, core_done, core_total
     areas: tuple[dict[str, Any], ...]   # title, percent, done, total
-    gaps: tuple[dict[str, Any], ...]    # id, title, level, core, weight, area, verdict, mark
+    gaps: tuple[dict[str, Any], ...]    # id, title, level, core, weight, area, verdict,
+    #   mark, elective, options (a choice: its options' titles, else ())
     gaps_total: int
     certifications: tuple[dict[str, Any], ...]  # name, issuer, earned, expires, status,
     #                                              verified, source
@@ -105,6 +106,9 @@ def report_data(reading: ProgressReading, *, today: date | None = None,
         focus = next((r.level for r in results if not r.ready), cur.levels[-1])
     by_level = {r.level.id: r for r in results}
     fr = by_level[focus.id]
+    stack = dict(doc.learner.stack) if getattr(doc.learner, "stack", None) else None
+    if stack:  # the same numbers; a choice gap names the option the learner's stack picks
+        fr = rd.level_readiness(cur, reading.states, focus.id, stack)
     today_s = (today or datetime.now(UTC).date()).isoformat()
     exported_day = date.fromisoformat(reading.exported_at[:10])
     recent_from = (exported_day - timedelta(days=28)).isoformat()
@@ -145,11 +149,16 @@ def report_data(reading: ProgressReading, *, today: date | None = None,
         areas=tuple({"title": a.area.title, "percent": round_percent(a.percent),
                      "done": a.done_weight, "total": a.total_weight}
                     for a in rd.breakdown(cur, reading.states, focus.id)),
-        gaps=tuple({"id": m.id, "title": m.title, "level": cur.level_by_id[m.level].title,
+        gaps=tuple({"id": m.id, "title": gap_title(cur, m),
+                    "level": cur.level_by_id[m.level].title,
                     "core": m.core, "weight": m.weight,
                     "area": cur.area_by_id[cur.skill_by_id[m.skill].area].title,
                     "verdict": by_milestone.get(m.id, {}).get("verdict"),
-                    "mark": by_milestone.get(m.id, {}).get("mark")}
+                    "mark": by_milestone.get(m.id, {}).get("mark"),
+                    "elective": bool(getattr(m, "elective", False)),
+                    "options": tuple(cur.milestone_by_id[o].title
+                                     for o in getattr(m, "options", ())
+                                     if o in cur.milestone_by_id)}
                    for m in fr.gaps[:MAX_GAPS]),
         gaps_total=len(fr.gaps),
         certifications=tuple({"name": c.name, "issuer": c.issuer, "earned": c.earned,

@@ -140,12 +140,19 @@ def render_html(d: ReportData) -> str:
         add("<p>None: every milestone for this level is done.</p>")
     else:
         add('<p class="note">Core milestones first (marked <span class="core">core</span>), '
-            "then lower levels, then heavier ones.</p><table><thead><tr><th>Milestone</th>"
+            "then lower levels, then heavier ones; electives (marked elective) last, outside "
+            "every requirement. A choice is one requirement that any one of its options "
+            "meets.</p><table><thead><tr><th>Milestone</th>"
             "<th>Area</th><th>Level</th><th class=\"num\">Weight</th></tr></thead><tbody>")
         for g in d.gaps:
             core = ' <span class="core">core</span>' if g["core"] else ""
             if g.get("mark"):
                 core += " " + _verdict_badge(g["verdict"], g["mark"])
+            core += ' <span class="note">elective</span>' if g.get("elective") else ""
+            options = g.get("options") or ()
+            if options:
+                core += (f'<br><span class="note">one of {len(options)}: '
+                         f"{e('; '.join(options))}</span>")
             add(f"<tr><td>{e(g['title'])}{core}<br><span class=\"note\">{e(g['id'])}</span>"
                 f"</td><td>{e(g['area'])}</td><td>{e(g['level'])}</td>"
                 f"<td class=\"num\">{g['weight']}</td></tr>")

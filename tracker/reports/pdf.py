@@ -134,6 +134,10 @@ def render_rich_text(d: ReportData) -> str:
             core = ' <b style="color:#b3261e">core</b>' if g["core"] else ""
             if g.get("mark"):
                 core += " " + _verdict_mark(g["verdict"], g["mark"])
+            core += ' <span style="color:#555">elective</span>' if g.get("elective") else ""
+            if g.get("options"):
+                core += (f'<br><span style="color:#555">one of {len(g["options"])}: '
+                         f"{e('; '.join(g['options']))}</span>")
             add(f"<tr><td>{e(g['title'])}{core}</td><td>{e(g['area'])}</td>"
                 f"<td>{e(g['level'])}</td><td align=\"right\">{g['weight']}</td></tr>")
         add("</table>")
