@@ -221,8 +221,11 @@ def _review_text(reading, doc: dict, check) -> str:
                 lines.append(f"  {lv['level']}: {lv['before']:.1f}% -> {lv['after']:.1f}% "
                              f"({lv['change']:+.1f})")
         certs = ch["certifications"]
+        from tracker.exchange.credential_verify import plain
+
         for c in certs["new"]:
-            lines.append(f"  new certification: {c['name']} ({c['issuer']})")
+            lines.append(f"  new certification: {c['name']} ({c['issuer']}); "
+                         f"{plain(c['verification'], c['issuer_key'])}")
         for c in certs["expired"]:
             lines.append(f"  expired certification: {c['name']} on {c['expires']}")
         lines.append(f"  study: {ch['study']['minutes']} minutes in "
@@ -338,7 +341,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         reading = read_progress_file(args.file)
     from tracker.reports.data import report_data
 
-    data = report_data(reading, known=_known_packs(args))
+    data = report_data(reading, known=_known_packs(args), own=bool(args.self_))
     if out.name.lower().endswith(".pdf"):
         from tracker.reports.pdf import write_pdf
 

@@ -307,6 +307,9 @@ def describe(state: str, key_id: str = "") -> str:
 #: What every screen, report and the CLI say of each state, in plain words.
 PLAIN = {VERIFIED: "Signature verified", INVALID: "Signature does not match",
          OFFLINE: "Cannot be checked offline", UNSIGNED: "Not signed"}
+#: The same under a "Signature" heading, where room is short (a table cell).
+SHORT = {VERIFIED: "Verified", INVALID: "Does not match", OFFLINE: "Cannot check offline",
+         UNSIGNED: "Not signed"}
 #: Why each state is what it is, one sentence (tooltips, reports).
 EXPLAIN = {
     VERIFIED: "The issuer's signature matches the credential's content.",

@@ -119,9 +119,11 @@ def report_format(path: str, chosen_filter: str) -> tuple[Path, str]:
 
 def write_report(ctx: Any, parent: QWidget, reading_fn: Callable[[], Any], out: Path,
                  kind: str, on_saved: Callable[[Path], None],
-                 on_error: Callable[[BaseException], None], inputs: Any = ()) -> None:
+                 on_error: Callable[[BaseException], None], inputs: Any = (), *,
+                 own: bool = False) -> None:
     """Build the report data in a worker, render, write atomically. ``out`` is checked like
-    every output path, never one of ``inputs`` (the file a review window shows).
+    every output path, never one of ``inputs`` (the file a review window shows). ``own``:
+    the reading is this app's own export (see :func:`tracker.reports.data.report_data`).
 
     HTML is rendered and written in the worker. A PDF needs QTextDocument and QPdfWriter,
     which belong on the GUI thread: the data is gathered in the worker, the PDF is laid out
@@ -146,7 +148,7 @@ def write_report(ctx: Any, parent: QWidget, reading_fn: Callable[[], Any], out: 
         def work_html() -> Path:
             from tracker.reports.html import write_html
 
-            write_html(report_data(reading_fn(), known=known), out)
+            write_html(report_data(reading_fn(), known=known, own=own), out)
             return out
 
         ctx.run_in_worker(work_html, on_saved, on_error)
@@ -162,7 +164,8 @@ def write_report(ctx: Any, parent: QWidget, reading_fn: Callable[[], Any], out: 
             return
         ctx.run_in_worker(lambda: (write_bytes(out, pdf), out)[1], on_saved, on_error)
 
-    ctx.run_in_worker(lambda: report_data(reading_fn(), known=known), printed, on_error)
+    ctx.run_in_worker(lambda: report_data(reading_fn(), known=known, own=own), printed,
+                      on_error)
 
 
 @dataclass(frozen=True)
@@ -324,7 +327,7 @@ class ExchangeActions(QObject):
 
         self._status("Writing the report…")
         write_report(self.ctx, self.window, reading, out, kind, saved,
-                     self._fail("export-report"))
+                     self._fail("export-report"), own=True)
 
     # ------------------------------------------------------------------ restore
     def restore(self, path: str | None = None) -> None:
