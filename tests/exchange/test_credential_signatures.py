@@ -184,9 +184,10 @@ def test_cert_list_json_reports_the_verification_state(cli, tmp_path):
     did = ed_did(key)
     token = sign_eddsa(key, {"alg": "EdDSA", "kid": did}, credential(did))
     r = cli("cert", "import", str(write(tmp_path, "ok.jwt", token)))
-    assert r.code == 0 and "signature: verified (issuer key did:key:" in r.out, r.err
+    assert r.code == 0 and f"Signature verified (key {did})" in r.out, r.err
     r = cli("cert", "import", str(FIX / "dcc-v2-didweb-revoked-status.json"))
-    assert r.code == 0 and "not verifiable offline" in r.out, r.err
+    assert r.code == 0 and r.out.rstrip().endswith(
+        ". Cannot be checked offline; revocation not checked"), r.err
     rows = json.loads(cli("cert", "list", "--json").out)["certifications"]
     assert [(x["verification"], x["issuer_key"]) for x in rows] == [
         ("verified", did), ("unverifiable-offline", None)]
@@ -194,3 +195,14 @@ def test_cert_list_json_reports_the_verification_state(cli, tmp_path):
     bad = write(tmp_path, "bad.jwt", tamper(token))
     r = cli("cert", "import", str(bad))
     assert r.code == 2 and r.err.strip().count("\n") == 0 and "signature" in r.err
+
+
+def test_cert_list_text_says_each_state_in_plain_words(cli):
+    for name in ("dcc-v2-complex-issuer-validuntil-9999.json",
+                 "validator-core-ob0.5.1-issued_on.json", "dcc-v1-ed25519-string-issuer.json"):
+        assert cli("cert", "import", str(FIX / name)).code == 0
+    assert cli("cert", "import", str(FIX / "dcc-v2-ed25519-tampered.json")).code == 2
+    ends = sorted(line.split("  · ")[1] for line in cli("cert", "list").out.splitlines()
+                  if "  · " in line)
+    assert ends == ["Cannot be checked offline", "Not signed",
+                    "Signature verified (key did:key:z6MkjoriXdbyWD25…)"]

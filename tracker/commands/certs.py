@@ -107,10 +107,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         c = store.add_certification(replace(badge, catalog_id=catalog.get(badge.name.casefold())))
-    from tracker.exchange.credential_verify import describe
+    from tracker.exchange.credential_verify import has_status_list, plain
 
-    print(f"imported certification {c.id}: {c.name} ({c.issuer}), earned {c.earned}; "
-          f"signature: {describe(badge.verification, badge.key_id)}")
+    revocation = "; revocation not checked" if has_status_list(badge.raw) else ""
+    print(f"imported certification {c.id}: {c.name} ({c.issuer}), earned {c.earned}. "
+          f"{plain(badge.verification or 'unsigned', badge.key_id, full_key=True)}"
+          f"{revocation}")
     return 0
 
 

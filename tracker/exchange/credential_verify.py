@@ -296,11 +296,6 @@ def verify_embedded(doc: Any) -> Verification:
                                         "checked offline by this app")
 
 
-def describe(state: str, key_id: str = "") -> str:
-    return {VERIFIED: f"verified (issuer key {key_id})" if key_id else "verified",
-            INVALID: "invalid signature",
-            OFFLINE: "not verifiable offline",
-            UNSIGNED: "unsigned"}.get(state, state)
 
 
 # ---------------------------------------------------------------- shown to people
