@@ -199,10 +199,29 @@ def test_cert_list_json_reports_the_verification_state(cli, tmp_path):
 
 def test_cert_list_text_says_each_state_in_plain_words(cli):
     for name in ("dcc-v2-complex-issuer-validuntil-9999.json",
-                 "validator-core-ob0.5.1-issued_on.json", "dcc-v1-ed25519-string-issuer.json"):
+                 "validator-core-ob0.5.1-issued_on.json", "dcc-v2-ed25519.json"):
         assert cli("cert", "import", str(FIX / name)).code == 0
     assert cli("cert", "import", str(FIX / "dcc-v2-ed25519-tampered.json")).code == 2
     ends = sorted(line.split("  · ")[1] for line in cli("cert", "list").out.splitlines()
                   if "  · " in line)
-    assert ends == ["Cannot be checked offline", "Not signed",
-                    "Signature verified (key did:key:z6MkjoriXdbyWD25…)"]
+    assert ends == ["Not signed", "Signature verified (key did:key:z6MkjoriXdbyWD25…)",
+                    "Signature verified (key did:key:z6MknNQD1WHLGGra…)"]
+    cli("cert", "delete", "1")
+    assert cli("cert", "import", str(FIX / "dcc-v2-didweb.json")).code == 0
+    assert "Bachelors - v2 - revoked (Example Corp)  · Cannot be checked offline" in cli(
+        "cert", "list").out
+
+
+@pytest.mark.parametrize("name, context", [
+    # VC 1.1 + OB context 3.0.2 + Ed25519Signature2020 (shipped: resources/jsonld)
+    ("dcc-v1-ed25519-string-issuer.json", "context-3.0.2.json"),
+    # VC 1.1 + eddsa-rdfc-2022, which names the Data Integrity v2 context
+    ("dcc-v1-eddsa-rdfc-2022-data-integrity-v2.json", "security/data-integrity/v2"),
+])
+def test_shipped_contexts_verify_real_files_and_catch_tampering(name, context, tmp_path):
+    doc = json.loads((FIX / name).read_text("utf-8"))
+    assert any(str(c).endswith(context) for c in doc["@context"])
+    assert load_badge(FIX / name).verification == "verified"
+    doc["credentialSubject"]["achievement"]["name"] = "Something else"
+    with pytest.raises(InputError, match="signature does not match"):
+        load_badge(write(tmp_path, "t.json", json.dumps(doc)))

@@ -29,8 +29,9 @@ from tracker.ui.pages.certifications import CertificationsPage
 from tracker.ui.pages.levels import LevelsPage
 
 BADGES = Path(__file__).parents[1] / "fixtures" / "badges"
-SIGNED = "dcc-v2-complex-issuer-validuntil-9999.json"     # eddsa-rdfc-2022 by a did:key
-KEY = "did:key:z6MkjoriXdbyWD25YXTed114F8hdJrLXQ567xxPHAUKxpKkS"
+SIGNED = "dcc-v2-eddsa-rdfc-2022-basic.json"     # eddsa-rdfc-2022 by a did:key
+KEY = "did:key:z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q"
+SHORT = "did:key:z6MknNQD1WHLGGra…"
 D = Qt.ItemDataRole
 
 
@@ -43,7 +44,7 @@ def held(store):
     """A signed badge, an unsigned one, one whose key is on the web, one typed in."""
     _import(store, SIGNED)
     _import(store, "validator-core-ob0.5.1-issued_on.json")
-    _import(store, "dcc-v1-ed25519-string-issuer.json")
+    _import(store, "dcc-v2-didweb.json")
     store.add_certification(CertificationInput(
         "Certified Kubernetes Administrator (CKA)", "The Linux Foundation", "2025-03-01"))
     return store
@@ -56,7 +57,7 @@ def _tampered(doc: dict) -> str:
     doc.pop("integrity")
     for c in doc["certifications"]:
         if c["verification"] == "verified":
-            c["raw"] = c["raw"].replace("Bachelors - v2 - complex issuer", "Doctorate")
+            c["raw"] = c["raw"].replace("Teamwork", "Doctorate")
             c["name"] = "Doctorate"
     return dumps_document(with_integrity(doc))
 
@@ -71,7 +72,7 @@ def test_the_table_shows_each_state_with_icon_tooltip_and_spoken_text(qtbot, ctx
     page = CertificationsPage(ctx)
     qtbot.addWidget(page)
     rows = _rows(page)
-    cell = rows["Bachelors - v2 - complex issuer"]
+    cell = rows["Teamwork"]
     assert cell.data() == "Verified"
     assert cell.data(VerificationRole) == "verified"
     assert cell.data(D.DecorationRole) is not None
@@ -80,7 +81,7 @@ def test_the_table_shows_each_state_with_icon_tooltip_and_spoken_text(qtbot, ctx
     unsigned = rows["Basic McBadge"]
     assert unsigned.data() == "Not signed" and unsigned.data(D.DecorationRole) is None
     assert "learner&#x27;s own record" in unsigned.data(D.ToolTipRole)  # escaped
-    offline = rows["Badge"]  # Ed25519Signature2020 under an OB context this app lacks
+    offline = rows["Bachelors - v2 - revoked"]  # its key is a did:web
     assert offline.data() == "Cannot check offline"
     assert offline.data(D.AccessibleTextRole) == "Cannot be checked offline."
     assert rows["Certified Kubernetes Administrator (CKA)"].data() == "Not signed"
@@ -104,18 +105,18 @@ def test_export_carries_the_state_and_a_reader_checks_it_again(held, tmp_path):
     export_progress(held, path)
     doc = json.loads(path.read_text("utf-8"))
     by_name = {c["name"]: c for c in doc["certifications"]}
-    signed = by_name["Bachelors - v2 - complex issuer"]
+    signed = by_name["Teamwork"]
     assert (signed["verification"], signed["verified"]) == ("verified", True)
     assert signed["issuer_key"].startswith(KEY)
     assert by_name["Basic McBadge"]["verification"] == "unsigned"
-    assert by_name["Badge"]["verification"] == "unverifiable-offline"
+    assert by_name["Bachelors - v2 - revoked"]["verification"] == "unverifiable-offline"
     # Older files (no "verification") still read; the badge is checked from itself.
     for c in doc["certifications"]:
         del c["verification"], c["issuer_key"]
     doc.pop("integrity")
     reading = read_progress_bytes(dumps_document(with_integrity(doc)))
     certs = {c.name: c for c in reading.to_snapshot().certifications}
-    assert certs["Bachelors - v2 - complex issuer"].verification == "verified"
+    assert certs["Teamwork"].verification == "verified"
 
 
 def test_a_badge_edited_after_signing_does_not_match_in_report_and_restore(held, tmp_path):
@@ -126,7 +127,7 @@ def test_a_badge_edited_after_signing_does_not_match_in_report_and_restore(held,
     assert '<span class="sig bad">Signature does not match</span>' in html
     assert "Doctorate" in html
     own = render_html(report_data(read_progress_bytes(dumps_document(doc)), own=True))
-    assert f'title="{KEY}#' in own and "Signature verified (key did:key:z6MkjoriXdbyWD25…)" \
+    assert f'title="{KEY}#' in own and f"Signature verified (key {SHORT})" \
         in own
     assert "Cannot be checked offline" in own and "Not signed" in own
 
@@ -134,14 +135,14 @@ def test_a_badge_edited_after_signing_does_not_match_in_report_and_restore(held,
     held.replace_all(reading.to_snapshot())
     states = {c.name: held.cert_verification(c)[0] for c in held.certifications()}
     assert states == {"Doctorate": "invalid-signature", "Basic McBadge": "unsigned",
-                      "Badge": "unverifiable-offline",
+                      "Bachelors - v2 - revoked": "unverifiable-offline",
                       "Certified Kubernetes Administrator (CKA)": "unsigned"}
 
 
 def test_the_edit_dialog_names_the_signature_and_locks_signed_fields(qtbot, ctx, held):
     page = CertificationsPage(ctx)
     qtbot.addWidget(page)
-    for name, locked in (("Bachelors - v2 - complex issuer", True), ("Basic McBadge", False)):
+    for name, locked in (("Teamwork", True), ("Basic McBadge", False)):
         cid = next(c.id for c in held.certifications() if c.name == name)
         page.open_item(cid)
         dialog = page.edit_selected()
@@ -195,6 +196,6 @@ def test_the_review_window_checks_the_learners_badges_itself(qtbot, held, tmp_pa
     rows = _rows(page)
     assert rows["Doctorate"].data() == "Does not match"
     assert rows["Doctorate"].data(D.AccessibleTextRole) == "Signature does not match."
-    assert rows["Badge"].data() == "Cannot check offline"
+    assert rows["Bachelors - v2 - revoked"].data() == "Cannot check offline"
     rw._discard_ok = True
     rw.close()

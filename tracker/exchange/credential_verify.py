@@ -162,6 +162,8 @@ CONTEXTS = {
     "https://www.w3.org/ns/credentials/v2": "credentials-v2.json",
     "https://www.w3.org/2018/credentials/v1": "credentials-v1.json",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-v3p0-context-3.0.3.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": "ob-v3p0-context-3.0.2.json",
+    "https://w3id.org/security/data-integrity/v2": "data-integrity-v2.json",
     "https://w3id.org/security/suites/ed25519-2020/v1": "ed25519-signature-2020-v1.json",
 }
 # Canonicalising blank-node-heavy input can take exponential time; a badge has a few dozen
