@@ -13,7 +13,6 @@ from tracker.db.types import Certification, StudySession
 from tracker.ui.models.cert_table import (
     NAME_COL,
     SIGNATURE_COL,
-    SOURCE_COL,
     STATUS_COL,
     CertTableModel,
     SortRole,
@@ -180,8 +179,9 @@ def test_cert_model_status_text_tint_and_sorting(qtmodeltester):
     assert model.index(0, 0).data(D.BackgroundRole) is None          # valid: normal
     assert model.index(2, STATUS_COL).data(D.DecorationRole) is not None
     assert model.index(3, SIGNATURE_COL).data() == "Not signed"
-    assert model.index(3, SOURCE_COL).data() == "Imported"
-    assert model.index(0, SOURCE_COL).data() == "By hand"
+    assert "Imported from an Open Badges 2.0 file" in model.index(3, SIGNATURE_COL).data(
+        D.ToolTipRole)
+    assert "Entered by hand" in model.index(0, SIGNATURE_COL).data(D.ToolTipRole)
 
     proxy = QSortFilterProxyModel()
     proxy.setSourceModel(model)

@@ -1,12 +1,12 @@
 """The learner's certifications as a thin table model, plus the status colours.
 
-Columns: name, issuer, earned, expires, status, signature, source. The status (valid /
+Columns: name, issuer, earned, expires, status, signature. The status (valid /
 expires within 60 days / expired) comes from :func:`tracker.status.cert_status`; it is shown
 as text, an icon and a translucent row tint, so colour is never the only cue and the tint
 reads on light and dark palettes alike. The signature column shows the certification's one
 verification state (:mod:`tracker.exchange.credential_verify`) in plain words with an icon;
-its tooltip and accessible text name the issuer's key and say that revocation is not
-checked. Sorting goes through a QSortFilterProxyModel on ``SortRole``.
+its tooltip and accessible text say where it came from (a badge file or typed in), name
+the issuer's key and say that revocation is not checked. Sorting goes through a QSortFilterProxyModel on ``SortRole``.
 
 Threading rule: GUI thread only.
 """
@@ -30,8 +30,8 @@ StatusRole = Qt.ItemDataRole.UserRole + 2   # "valid" | "expiring" | "expired"
 SortRole = Qt.ItemDataRole.UserRole + 3
 VerificationRole = Qt.ItemDataRole.UserRole + 4  # credential_verify.STATES
 
-NAME_COL, ISSUER_COL, EARNED_COL, EXPIRES_COL, STATUS_COL, SIGNATURE_COL, SOURCE_COL = range(7)
-HEADERS = ("Name", "Issuer", "Earned", "Expires", "Status", "Signature", "Source")
+NAME_COL, ISSUER_COL, EARNED_COL, EXPIRES_COL, STATUS_COL, SIGNATURE_COL = range(6)
+HEADERS = ("Name", "Issuer", "Earned", "Expires", "Status", "Signature")
 
 STATUS_LABELS = {"valid": "Valid", "expiring": "Expires within 60 days", "expired": "Expired"}
 STATUS_ORDER = {"expired": 0, "expiring": 1, "valid": 2}
@@ -43,7 +43,10 @@ _ICONS: dict[str, QIcon] = {}
 
 
 def source_label(cert: Certification) -> str:
-    return "Imported" if cert.source.startswith("openbadges") else "By hand"
+    if cert.source.startswith("openbadges"):
+        version = cert.source.removeprefix("openbadges-")
+        return f"Imported from an Open Badges {version} file"
+    return "Entered by hand"
 
 
 def verification(cert: Certification) -> tuple[str, str]:
@@ -64,7 +67,7 @@ def signature_sentence(cert: Certification, *, full_key: bool = True) -> str:
 def signature_tooltip(cert: Certification) -> str:
     """Rich text (tooltips auto-detect it), every part escaped."""
     state, key = verification(cert)
-    lines = [f"<b>{html.escape(cv.plain(state))}</b>"]
+    lines = [f"<b>{html.escape(cv.plain(state))}</b>", html.escape(source_label(cert))]
     if state == cv.VERIFIED and key:
         lines.append(f"Issuer key: {html.escape(key)}")
     lines.append(html.escape(cv.EXPLAIN[state]))
@@ -187,7 +190,7 @@ class CertTableModel(RowTableModel):
         status = self._status[index.row()]
         col = index.column()
         if role == _D.AccessibleTextRole and col == SIGNATURE_COL:
-            return signature_sentence(c)
+            return f"{signature_sentence(c)} {source_label(c)}."
         if role == _D.DisplayRole or role == _D.AccessibleTextRole:
             return self._display(c, status, col, self._days[index.row()])
         if role == CertIdRole:
@@ -226,8 +229,6 @@ class CertTableModel(RowTableModel):
             return STATUS_LABELS[status]
         if col == SIGNATURE_COL:  # under the "Signature" heading; the tooltip says it all
             return cv.SHORT.get(verification(c)[0], cv.SHORT[cv.UNSIGNED])
-        if col == SOURCE_COL:
-            return source_label(c)
         return ""
 
     def _sort_key(self, c: Certification, status: str, col: int):
@@ -237,6 +238,6 @@ class CertTableModel(RowTableModel):
             return f"{STATUS_ORDER[status]}{c.expires or '9999-99-99'}"
         if col == SIGNATURE_COL:
             return SIGNATURE_ORDER.get(verification(c)[0], 2)
-        if col in (NAME_COL, ISSUER_COL, SOURCE_COL):
+        if col in (NAME_COL, ISSUER_COL):
             return self._display(c, status, col).casefold()
         return self._display(c, status, col)

@@ -40,7 +40,6 @@ from tracker.ui.models.cert_table import (
     ISSUER_COL,
     NAME_COL,
     SIGNATURE_COL,
-    SOURCE_COL,
     STATUS_COL,
     CertIdRole,
     CertTableModel,
@@ -63,8 +62,8 @@ _SELECT_ROW = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.Sel
 
 # (ideal width, least width) of every column but the name, which takes the rest.
 COLUMN_ROOM = {ISSUER_COL: (190, 100), EARNED_COL: (100, 0), EXPIRES_COL: (100, 0),
-               STATUS_COL: (180, 130), SIGNATURE_COL: (175, 150), SOURCE_COL: (130, 90)}
-NAME_SHARE = 0.3  # of the table's width the name keeps, when the others can give it up
+               STATUS_COL: (180, 130), SIGNATURE_COL: (175, 120)}
+NAME_SHARE = 0.34  # of the table's width the name keeps, when the others can give it up
 
 
 def fit_columns(width: int, date_w: int) -> dict[int, int]:
