@@ -202,3 +202,22 @@ def test_the_review_window_checks_the_learners_badges_itself(qtbot, held, tmp_pa
     assert rows["Bachelors - v2 - revoked"].data() == "Cannot check offline"
     rw._discard_ok = True
     rw.close()
+
+
+def test_a_verified_badge_linked_to_the_catalog_shows_on_levels_and_skills(qtbot, ctx, store):
+    from dataclasses import replace
+
+    from tracker.ui.pages.skills import SkillsPage
+
+    cur = store.curriculum()
+    cka = next(e for e in cur.certifications if e.name.startswith("Certified Kubernetes Adm"))
+    store.add_certification(replace(load_badge(BADGES / SIGNED), catalog_id=cka.id))
+    levels = LevelsPage(ctx)
+    qtbot.addWidget(levels)
+    levels.refresh()
+    assert f"✓ {cka.name}: held, signature verified" in levels.cards[cka.level].certs.text()
+    skills = SkillsPage(ctx)
+    qtbot.addWidget(skills)
+    skills._show_certs(cka.skills[0])
+    assert f"{cka.name} ({cka.issuer})" in skills.certs_label.text()
+    assert "✓ you hold this; signature verified" in skills.certs_label.text()

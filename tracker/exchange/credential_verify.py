@@ -366,7 +366,7 @@ def recheck(raw: str | None, claimed: str = "", claimed_key: str = "") -> Verifi
         try:
             doc = safe_json.loads(raw, "the stored credential")
         except safe_json.LoadError:
-            return Verification(INVALID, reason="the stored credential is not valid JSON")
+            return Verification(OFFLINE, reason="the stored credential cannot be read again")
         return verify_embedded(doc)
     if claimed in (VERIFIED, INVALID, OFFLINE) or claimed_key:
         return Verification(OFFLINE, reason="the signature is not kept in this file "

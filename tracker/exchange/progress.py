@@ -286,9 +286,12 @@ class ProgressReading:
             # The file's "verified" and "verification" are the writer's claim: the
             # signature is checked again here from the credential itself.
             check = recheck(c.raw, c.verification or "", c.issuer_key)
+            # "unsigned" is what nothing recorded means (see credential_verify.stored_state):
+            # kept as "", as the Store keeps a certification entered by hand.
+            state = "" if check.state == "unsigned" else check.state
             return Certification(0, c.name, c.issuer, c.earned, c.expires, c.credential_id,
                                  c.url, c.catalog_id, c.source, check.state == "verified",
-                                 c.raw, c.created_at, check.state, check.key_id)
+                                 c.raw, c.created_at, state, check.key_id)
 
         certs = tuple(cert(c) for c in d.certifications)
         study = tuple(StudySession(0, s.day, s.minutes, s.skill, s.note, s.created_at)
