@@ -353,7 +353,7 @@ class Store:
         """(verification state, issuer key id) of a certification: as checked when it was
         imported; for one entered by hand, or imported before signatures were checked,
         "unsigned" or (it carries a proof) "unverifiable-offline"."""
-        from tracker.exchange.credential_verify import stored_state
+        from tracker.db.types import stored_state
 
         return stored_state(cert.verification, cert.key_id, cert.raw)
 

@@ -72,6 +72,18 @@ class Certification:
     key_id: str = ""
 
 
+def stored_state(verification: str, key_id: str, raw: str | None) -> tuple[str, str]:
+    """(state, key id) of a stored certification: the signature check recorded when it was
+    imported; without one (entered by hand, or imported before signatures were checked)
+    "unsigned", or "unverifiable-offline" when it carries a proof. (Also
+    tracker.exchange.credential_verify.stored_state.)"""
+    if verification in ("verified", "invalid-signature", "unverifiable-offline", "unsigned"):
+        return verification, key_id if verification == "verified" else ""
+    if raw and ('"proof":' in raw or '"signature":' in raw):
+        return "unverifiable-offline", ""
+    return "unsigned", ""
+
+
 @dataclass(frozen=True, slots=True)
 class CertificationInput:
     """What a form or the CLI supplies; validated by the Store."""

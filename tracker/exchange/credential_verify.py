@@ -346,12 +346,10 @@ def has_status_list(raw: str | None) -> bool:
 
 
 def stored_state(verification: str, key_id: str, raw: str | None) -> tuple[str, str]:
-    """(state, key id) of a stored certification: the check recorded when it was imported;
-    without one (entered by hand, or imported before signatures were checked) "unsigned",
-    or "unverifiable-offline" when it carries a proof."""
-    if verification in STATES:
-        return verification, key_id if verification == VERIFIED else ""
-    return (OFFLINE if has_proof(raw) else UNSIGNED), ""
+    """(state, key id) of a stored certification (see tracker.db.types.stored_state)."""
+    from tracker.db.types import stored_state as state_of
+
+    return state_of(verification, key_id, raw)
 
 
 def recheck(raw: str | None, claimed: str = "", claimed_key: str = "") -> Verification:
