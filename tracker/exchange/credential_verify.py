@@ -336,13 +336,13 @@ def plain(state: str, key_id: str = "", *, full_key: bool = False) -> str:
 
 
 def has_proof(raw: str | None) -> bool:
-    return bool(raw) and ('"proof":' in raw or '"signature":' in raw)
+    return raw is not None and ('"proof":' in raw or '"signature":' in raw)
 
 
 def has_status_list(raw: str | None) -> bool:
     """Whether the credential names a revocation list (``credentialStatus``), which this
     app never fetches: its revocation is "not checked"."""
-    return bool(raw) and '"credentialStatus"' in raw
+    return raw is not None and '"credentialStatus"' in raw
 
 
 def stored_state(verification: str, key_id: str, raw: str | None) -> tuple[str, str]:
