@@ -184,9 +184,10 @@ def test_cert_list_json_reports_the_verification_state(cli, tmp_path):
     did = ed_did(key)
     token = sign_eddsa(key, {"alg": "EdDSA", "kid": did}, credential(did))
     r = cli("cert", "import", str(write(tmp_path, "ok.jwt", token)))
-    assert r.code == 0 and "signature: verified (issuer key did:key:" in r.out, r.err
+    assert r.code == 0 and f"Signature verified (key {did})" in r.out, r.err
     r = cli("cert", "import", str(FIX / "dcc-v2-didweb-revoked-status.json"))
-    assert r.code == 0 and "not verifiable offline" in r.out, r.err
+    assert r.code == 0 and r.out.rstrip().endswith(
+        ". Cannot be checked offline; revocation not checked"), r.err
     rows = json.loads(cli("cert", "list", "--json").out)["certifications"]
     assert [(x["verification"], x["issuer_key"]) for x in rows] == [
         ("verified", did), ("unverifiable-offline", None)]
@@ -194,3 +195,33 @@ def test_cert_list_json_reports_the_verification_state(cli, tmp_path):
     bad = write(tmp_path, "bad.jwt", tamper(token))
     r = cli("cert", "import", str(bad))
     assert r.code == 2 and r.err.strip().count("\n") == 0 and "signature" in r.err
+
+
+def test_cert_list_text_says_each_state_in_plain_words(cli):
+    for name in ("dcc-v2-complex-issuer-validuntil-9999.json",
+                 "validator-core-ob0.5.1-issued_on.json", "dcc-v2-ed25519.json"):
+        assert cli("cert", "import", str(FIX / name)).code == 0
+    assert cli("cert", "import", str(FIX / "dcc-v2-ed25519-tampered.json")).code == 2
+    ends = sorted(line.split("  · ")[1] for line in cli("cert", "list").out.splitlines()
+                  if "  · " in line)
+    assert ends == ["Not signed", "Signature verified (key did:key:z6MkjoriXdbyWD25…)",
+                    "Signature verified (key did:key:z6MknNQD1WHLGGra…)"]
+    cli("cert", "delete", "1")
+    assert cli("cert", "import", str(FIX / "dcc-v2-didweb.json")).code == 0
+    assert "Bachelors - v2 - revoked (Example Corp)  · Cannot be checked offline" in cli(
+        "cert", "list").out
+
+
+@pytest.mark.parametrize("name, context", [
+    # VC 1.1 + OB context 3.0.2 + Ed25519Signature2020 (shipped: resources/jsonld)
+    ("dcc-v1-ed25519-string-issuer.json", "context-3.0.2.json"),
+    # VC 1.1 + eddsa-rdfc-2022, which names the Data Integrity v2 context
+    ("dcc-v1-eddsa-rdfc-2022-data-integrity-v2.json", "security/data-integrity/v2"),
+])
+def test_shipped_contexts_verify_real_files_and_catch_tampering(name, context, tmp_path):
+    doc = json.loads((FIX / name).read_text("utf-8"))
+    assert any(str(c).endswith(context) for c in doc["@context"])
+    assert load_badge(FIX / name).verification == "verified"
+    doc["credentialSubject"]["achievement"]["name"] = "Something else"
+    with pytest.raises(InputError, match="signature does not match"):
+        load_badge(write(tmp_path, "t.json", json.dumps(doc)))

@@ -7,14 +7,18 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from tracker.db.store import Store
 from tracker.db.types import CertificationInput, Review
+from tracker.exchange.openbadges import load_badge
 from tracker.exchange.progress import export_progress, read_progress_file
 from tracker.reports.data import cert_evidence, report_data
 from tracker.reports.pdf import PDF_GAPS, pdf_bytes, render_rich_text
+
+BADGES = Path(__file__).parents[1] / "fixtures" / "badges"
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +33,12 @@ def report(tmp_path_factory):
                                                    "CNCF", "2024-03-01"))
         store.add_certification(CertificationInput(
             "Imported Badge", "Org", "2024-02-01", source="openbadges-3.0", verified=False))
+        # A signed badge from the DCC fixtures, verified on import and again from the file.
+        store.add_certification(load_badge(BADGES / "dcc-v2-complex-issuer-validuntil-9999.json"))
+        # A file's bare claim of "verified" without a signature to check counts for nothing.
         store.add_certification(CertificationInput(
-            "Checked Badge", "Org", "2024-01-01", source="openbadges-2.0", verified=True))
+            "Claimed Badge", "Org", "2024-01-01", source="openbadges-2.0", verified=True,
+            verification="verified", key_id="did:key:z6MkFake"))
         store.add_reviews([Review(ids[0], "needs-work", "Add tests", "Dana",
                                   "2025-01-01T00:00:00Z")])
         path = folder / "ann.mlops-progress.json"
@@ -64,13 +72,16 @@ def test_every_table_repeats_its_heading_on_each_page(report, qapp):
     assert len(headed) == 5
 
 
-def test_unverified_certifications_are_marked(report):
+def test_each_certification_says_its_signature_state(report):
     marks = {c["name"]: cert_evidence(c) for c in report.certifications}
-    assert marks == {"Certified Kubernetes Administrator": "unverified (entered by the learner)",
-                     "Imported Badge": "unverified (imported badge, not checked)",
-                     "Checked Badge": "verified"}
+    assert marks == {"Certified Kubernetes Administrator": "Not signed",
+                     "Imported Badge": "Not signed",
+                     "Bachelors - v2 - complex issuer":
+                         "Signature verified (key did:key:z6MkjoriXdbyWD25…)",
+                     "Claimed Badge": "Cannot be checked offline"}
     text = render_rich_text(report)
-    assert "Checked</th>" in text and "check them with the issuer" in text
+    assert "Signature</th>" in text and "check it with the issuer" in text
+    assert "Revocation lists are never checked" in text
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
@@ -84,5 +95,5 @@ def test_the_pdf_text_is_searchable_without_ligatures(report, tmp_path, qapp):
     assert "Certifications" in text  # a search for the word finds the heading
     words = " ".join(text.split())      # (table cells wrap onto several lines)
     assert "Certified Kubernetes Administrator" in words
-    assert "unverified (entered by the learner)" in words
+    assert "Signature verified (key did:key:" in words and "Cannot be checked offline" in words
     assert text.count("Milestone") >= 2  # the gaps table's heading, again after a page break

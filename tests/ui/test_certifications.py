@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from tracker.db.types import CertificationInput
-from tracker.ui.models.cert_table import NAME_COL, STATUS_COL
+from tracker.ui.models.cert_table import NAME_COL, SIGNATURE_COL, STATUS_COL
 from tracker.ui.operations import AddCertification, perform
 from tracker.ui.pages.certifications import CertificationsPage
 
@@ -237,7 +237,9 @@ def test_import_open_badges_2_and_3(qtbot, ctx, page, tmp_path, monkeypatch):
     assert (c.name, c.issuer, c.earned, c.expires, c.source, c.verified) == (
         "<b>x</b> Kubernetes Badge", "Cloud Academy", "2024-03-05", "2027-03-05",
         "openbadges-2.0", False)
-    assert page.proxy.index(0, 5).data() == "Imported, unverified"
+    assert page.proxy.index(0, SIGNATURE_COL).data() == "Not signed"
+    assert "Imported from an Open Badges 2.0 file" in page.proxy.index(
+        0, SIGNATURE_COL).data(Qt.ItemDataRole.ToolTipRole)
     assert page.import_button.isEnabled()
     assert "<b>x</b> Kubernetes Badge" in page.message.text()       # literally
     assert page.message.textFormat() == Qt.TextFormat.PlainText

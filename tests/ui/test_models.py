@@ -12,6 +12,7 @@ from tracker.db.store import Store
 from tracker.db.types import Certification, StudySession
 from tracker.ui.models.cert_table import (
     NAME_COL,
+    SIGNATURE_COL,
     STATUS_COL,
     CertTableModel,
     SortRole,
@@ -177,7 +178,10 @@ def test_cert_model_status_text_tint_and_sorting(qtmodeltester):
     assert model.index(2, 0).data(D.BackgroundRole) is not None
     assert model.index(0, 0).data(D.BackgroundRole) is None          # valid: normal
     assert model.index(2, STATUS_COL).data(D.DecorationRole) is not None
-    assert model.index(3, 5).data() == "Imported, unverified"
+    assert model.index(3, SIGNATURE_COL).data() == "Not signed"
+    assert "Imported from an Open Badges 2.0 file" in model.index(3, SIGNATURE_COL).data(
+        D.ToolTipRole)
+    assert "Entered by hand" in model.index(0, SIGNATURE_COL).data(D.ToolTipRole)
 
     proxy = QSortFilterProxyModel()
     proxy.setSourceModel(model)

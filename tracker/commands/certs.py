@@ -80,11 +80,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"certifications": rows})
         return 0
+    from tracker.exchange.credential_verify import plain
+
     for r in rows:
         retired = (f"  (retired by the issuer on {r['retired_on']})" if r["retired_on"]
                    else "")
+        revocation = "; revocation not checked" if r["revocation"] else ""
         print(f"{r['id']:>3}  {r['status']:<9} {r['earned']}  {r['expires'] or '-':<10}  "
-              f"{r['name']} ({r['issuer']}){retired}")
+              f"{r['name']} ({r['issuer']}){retired}  · "
+              f"{plain(r['verification'], r['issuer_key'] or '')}{revocation}")
     print(f"{len(rows)} certifications")
     return 0
 
@@ -103,10 +107,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         from dataclasses import replace
 
         c = store.add_certification(replace(badge, catalog_id=catalog.get(badge.name.casefold())))
-    from tracker.exchange.credential_verify import describe
+    from tracker.exchange.credential_verify import has_status_list, plain
 
-    print(f"imported certification {c.id}: {c.name} ({c.issuer}), earned {c.earned}; "
-          f"signature: {describe(badge.verification, badge.key_id)}")
+    revocation = "; revocation not checked" if has_status_list(badge.raw) else ""
+    print(f"imported certification {c.id}: {c.name} ({c.issuer}), earned {c.earned}. "
+          f"{plain(badge.verification or 'unsigned', badge.key_id, full_key=True)}"
+          f"{revocation}")
     return 0
 
 

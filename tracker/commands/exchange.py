@@ -222,8 +222,11 @@ def _review_text(reading, doc: dict, check) -> str:
                 lines.append(f"  {lv['level']}: {lv['before']:.1f}% -> {lv['after']:.1f}% "
                              f"({lv['change']:+.1f})")
         certs = ch["certifications"]
+        from tracker.exchange.credential_verify import plain
+
         for c in certs["new"]:
-            lines.append(f"  new certification: {c['name']} ({c['issuer']})")
+            lines.append(f"  new certification: {c['name']} ({c['issuer']}); "
+                         f"{plain(c['verification'], c['issuer_key'])}")
         for c in certs["expired"]:
             lines.append(f"  expired certification: {c['name']} on {c['expires']}")
         lines.append(f"  study: {ch['study']['minutes']} minutes in "
@@ -367,7 +370,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         reading = read_progress_file(args.file)
 
-    data = report_data(reading, known=_known_packs(args), signatures=signatures)
+    data = report_data(reading, known=_known_packs(args), signatures=signatures,
+                       own=bool(args.self_))
     if out.name.lower().endswith(".pdf"):
         from tracker.reports.pdf import write_pdf
 

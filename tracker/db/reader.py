@@ -353,8 +353,15 @@ class Reader:
             return [Evidence(*r) for r in con.execute(sql + " ORDER BY id", args)]
 
     def certifications(self) -> list[Certification]:
+        from tracker.db.types import CERT_VERIFICATION_PREFIX as prefix
+
         with self.read() as con:
-            out = [Certification(i, n, iss, e, x, cid, url, cat, src, bool(ver), raw, ca)
+            checks = {k[len(prefix):]: v.partition(" ") for k, v in con.execute(
+                "SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?",
+                (len(prefix), prefix))}
+            none = ("", "", "")
+            out = [Certification(i, n, iss, e, x, cid, url, cat, src, bool(ver), raw, ca,
+                                 checks.get(str(i), none)[0], checks.get(str(i), none)[2])
                    for i, n, iss, e, x, cid, url, cat, src, ver, raw, ca in con.execute(
                        "SELECT id, name, issuer, earned, expires, credential_id, url, "
                        "catalog_id, source, verified, raw, created_at FROM certification "

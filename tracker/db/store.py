@@ -352,15 +352,9 @@ class Store:
         """(verification state, issuer key id) of a certification: as checked when it was
         imported; for one entered by hand, or imported before signatures were checked,
         "unsigned" or (it carries a proof) "unverifiable-offline"."""
-        from tracker.db.writer import CERT_VERIFICATION_PREFIX
+        from tracker.db.types import stored_state
 
-        value = self._read.meta(f"{CERT_VERIFICATION_PREFIX}{cert.id}")
-        if value:
-            state, _, key = value.partition(" ")
-            return state, key
-        if cert.raw and ('"proof":' in cert.raw or '"signature":' in cert.raw):
-            return "unverifiable-offline", ""
-        return "unsigned", ""
+        return stored_state(cert.verification, cert.key_id, cert.raw)
 
     def update_certification(self, cert_id: int, c: CertificationInput) -> Certification:
         """Replace a certification's fields; returns the previous version (for undo)."""

@@ -45,6 +45,11 @@ class Evidence:
     added_at: str
 
 
+#: meta key prefix of a certification's signature check: "cert_verification:ID" ->
+#: "STATE [KEY_ID]" (a meta row, so no schema migration was needed).
+CERT_VERIFICATION_PREFIX = "cert_verification:"
+
+
 @dataclass(frozen=True, slots=True)
 class Certification:
     id: int
@@ -59,6 +64,24 @@ class Certification:
     verified: bool = False
     raw: str | None = None
     created_at: str = ""
+    # The signature check (tracker.exchange.credential_verify): "verified",
+    # "invalid-signature", "unverifiable-offline", "unsigned", or "" when none was recorded
+    # (entered by hand, or imported before signatures were checked); see
+    # credential_verify.stored_state. key_id: the issuer's key when verified.
+    verification: str = ""
+    key_id: str = ""
+
+
+def stored_state(verification: str, key_id: str, raw: str | None) -> tuple[str, str]:
+    """(state, key id) of a stored certification: the signature check recorded when it was
+    imported; without one (entered by hand, or imported before signatures were checked)
+    "unsigned", or "unverifiable-offline" when it carries a proof. (Also
+    tracker.exchange.credential_verify.stored_state.)"""
+    if verification in ("verified", "invalid-signature", "unverifiable-offline", "unsigned"):
+        return verification, key_id if verification == "verified" else ""
+    if raw and ('"proof":' in raw or '"signature":' in raw):
+        return "unverifiable-offline", ""
+    return "unsigned", ""
 
 
 @dataclass(frozen=True, slots=True)

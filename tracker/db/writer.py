@@ -40,6 +40,7 @@ from tracker.db.models import (
 )
 from tracker.db.errors import InputError
 from tracker.db.types import (
+    CERT_VERIFICATION_PREFIX,
     Certification,
     CertificationInput,
     Evidence,
@@ -51,7 +52,6 @@ from tracker.db.types import (
     SyncReport,
 )
 
-CERT_VERIFICATION_PREFIX = "cert_verification:"
 CERT_FIELDS = ("name", "issuer", "earned", "expires", "credential_id", "url", "catalog_id",
                "source", "verified", "raw")
 
@@ -298,17 +298,30 @@ class Writer:
                                    **{k: getattr(c, k) for k in CERT_FIELDS})
             s.add(row)
             s.flush()
-            if c.verification:
-                self._set_meta(s, f"{CERT_VERIFICATION_PREFIX}{row.id}",
-                               f"{c.verification} {c.key_id}".strip())
-            return cert_of(row)
+            self._set_cert_check(s, row.id, c.verification, c.key_id)
+            return cert_of(row, c.verification, c.key_id)
+
+    def _set_cert_check(self, s: Session, cert_id: int, state: str, key_id: str) -> None:
+        """Record (or, with no state, forget) a certification's signature check. A freed id
+        is reused by SQLite, so a deleted certification's check must not outlive it."""
+        key = f"{CERT_VERIFICATION_PREFIX}{cert_id}"
+        if state:
+            self._set_meta(s, key, f"{state} {key_id}".strip())
+        elif (row := s.get(Meta, key)) is not None:
+            s.delete(row)
+
+    @staticmethod
+    def _cert_check(s: Session, cert_id: int) -> tuple[str, str]:
+        row = s.get(Meta, f"{CERT_VERIFICATION_PREFIX}{cert_id}")
+        state, _, key = (row.value if row is not None else "").partition(" ")
+        return state, key
 
     def update_certification(self, cert_id: int, c: CertificationInput) -> Certification:
         with self.tx() as s:
             row = s.get(CertificationRow, cert_id)
             if row is None:
                 raise InputError(f"no certification with id {cert_id}")
-            before = cert_of(row)
+            before = cert_of(row, *self._cert_check(s, cert_id))
             for k in CERT_FIELDS:
                 setattr(row, k, getattr(c, k))
             return before
@@ -318,8 +331,9 @@ class Writer:
             row = s.get(CertificationRow, cert_id)
             if row is None:
                 raise InputError(f"no certification with id {cert_id}")
-            before = cert_of(row)
+            before = cert_of(row, *self._cert_check(s, cert_id))
             s.delete(row)
+            self._set_cert_check(s, cert_id, "", "")
             return before
 
     def restore_certification(self, c: Certification) -> Certification:
@@ -333,7 +347,8 @@ class Writer:
             for k in CERT_FIELDS + ("created_at",):
                 setattr(row, k, getattr(c, k))
             s.flush()
-            return cert_of(row)
+            self._set_cert_check(s, row.id, c.verification, c.key_id)
+            return cert_of(row, c.verification, c.key_id)
 
     # ---------------------------------------------------------------- study sessions
     def add_study_session(self, minutes: int, day: str, skill: str | None,
@@ -470,9 +485,14 @@ class Writer:
                         s.add(EvidenceRow(milestone_id=ev.milestone, text=ev.text,
                                           added_at=ev.added_at or now))
             s.execute(delete(CertificationRow))
+            s.execute(delete(Meta).where(Meta.key.startswith(CERT_VERIFICATION_PREFIX)))
             for c in snapshot.certifications:
-                s.add(CertificationRow(created_at=c.created_at or now,
-                                       **{k: getattr(c, k) for k in CERT_FIELDS}))
+                crow = CertificationRow(created_at=c.created_at or now,
+                                        **{k: getattr(c, k) for k in CERT_FIELDS})
+                s.add(crow)
+                if c.verification:
+                    s.flush()
+                    self._set_cert_check(s, crow.id, c.verification, c.key_id)
             s.execute(delete(StudySessionRow))
             # Oldest first, so new ids keep the file's order within a day (lists show
             # newest first by day, then id).
@@ -527,9 +547,11 @@ def _free_id(s: Session, model: Any, wanted: int) -> int | None:
     return wanted if s.get(model, wanted) is None else None
 
 
-def cert_of(r: CertificationRow) -> Certification:
+def cert_of(r: CertificationRow, verification: str = "",
+            key_id: str = "") -> Certification:
     return Certification(r.id, r.name, r.issuer, r.earned, r.expires, r.credential_id, r.url,
-                         r.catalog_id, r.source, bool(r.verified), r.raw, r.created_at)
+                         r.catalog_id, r.source, bool(r.verified), r.raw, r.created_at,
+                         verification, key_id)
 
 
 def study_of(r: StudySessionRow) -> StudySession:

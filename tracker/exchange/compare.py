@@ -84,7 +84,7 @@ def compare(older: ProgressReading, newer: ProgressReading) -> dict[str, Any]:
         "readiness": levels,
         "certifications": {
             "new": [{"name": c.name, "issuer": c.issuer, "earned": c.earned,
-                     "expires": c.expires} for c in new_certs],
+                     "expires": c.expires, **_signature(c)} for c in new_certs],
             "expired": [{"name": c.name, "issuer": c.issuer, "expires": c.expires}
                         for c in expired],
         },
@@ -102,3 +102,12 @@ def curriculum_differences(file_cur: Curriculum, local_cur: Curriculum) -> dict[
         "only_in_file": [m for m in a if m not in b],
         "only_local": [m for m in b if m not in a],
     }
+
+
+def _signature(c: Any) -> dict[str, str]:
+    """A new certification's signature, checked here from the credential in the file (the
+    file's own claim counts for nothing): its state and the issuer's key when verified."""
+    from tracker.exchange.credential_verify import recheck
+
+    check = recheck(c.raw, c.verification or "", c.issuer_key)
+    return {"verification": check.state, "issuer_key": check.key_id}

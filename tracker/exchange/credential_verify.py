@@ -162,6 +162,8 @@ CONTEXTS = {
     "https://www.w3.org/ns/credentials/v2": "credentials-v2.json",
     "https://www.w3.org/2018/credentials/v1": "credentials-v1.json",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-v3p0-context-3.0.3.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json": "ob-v3p0-context-3.0.2.json",
+    "https://w3id.org/security/data-integrity/v2": "data-integrity-v2.json",
     "https://w3id.org/security/suites/ed25519-2020/v1": "ed25519-signature-2020-v1.json",
 }
 # Canonicalising blank-node-heavy input can take exponential time; a badge has a few dozen
@@ -296,8 +298,75 @@ def verify_embedded(doc: Any) -> Verification:
                                         "checked offline by this app")
 
 
-def describe(state: str, key_id: str = "") -> str:
-    return {VERIFIED: f"verified (issuer key {key_id})" if key_id else "verified",
-            INVALID: "invalid signature",
-            OFFLINE: "not verifiable offline",
-            UNSIGNED: "unsigned"}.get(state, state)
+
+
+# ---------------------------------------------------------------- shown to people
+#: What every screen, report and the CLI say of each state, in plain words.
+PLAIN = {VERIFIED: "Signature verified", INVALID: "Signature does not match",
+         OFFLINE: "Cannot be checked offline", UNSIGNED: "Not signed"}
+#: The same under a "Signature" heading, where room is short (a table cell).
+SHORT = {VERIFIED: "Verified", INVALID: "Does not match", OFFLINE: "Cannot check offline",
+         UNSIGNED: "Not signed"}
+#: Why each state is what it is, one sentence (tooltips, reports).
+EXPLAIN = {
+    VERIFIED: "The issuer's signature matches the credential's content.",
+    INVALID: "The credential was changed after its issuer signed it: do not rely on it.",
+    OFFLINE: "The issuer's key must be fetched from the network (or the proof is of a kind "
+             "this app does not check); nothing is fetched, so it was not checked.",
+    UNSIGNED: "Nothing in it proves who issued it: it is the learner's own record.",
+}
+REVOCATION_NOT_CHECKED = "Revocation: not checked (revocation lists need the network)"
+
+
+def short_key(key_id: str, keep: int = 16) -> str:
+    """A key id short enough for a cell: ``did:key:z6MknNQD1WHLGGra…``."""
+    key = key_id.split("#", 1)[0]
+    prefix = "did:key:" if key.startswith("did:key:") else ""
+    body = key[len(prefix):]
+    return prefix + (body if len(body) <= keep + 1 else body[:keep] + "…")
+
+
+def plain(state: str, key_id: str = "", *, full_key: bool = False) -> str:
+    """``Signature verified (key did:key:z6Mk…)``, ``Signature does not match``,
+    ``Cannot be checked offline`` or ``Not signed``."""
+    text = PLAIN.get(state, PLAIN[UNSIGNED])
+    if state == VERIFIED and key_id:
+        text += f" (key {key_id if full_key else short_key(key_id)})"
+    return text
+
+
+def has_proof(raw: str | None) -> bool:
+    return raw is not None and ('"proof":' in raw or '"signature":' in raw)
+
+
+def has_status_list(raw: str | None) -> bool:
+    """Whether the credential names a revocation list (``credentialStatus``), which this
+    app never fetches: its revocation is "not checked"."""
+    return raw is not None and '"credentialStatus"' in raw
+
+
+def stored_state(verification: str, key_id: str, raw: str | None) -> tuple[str, str]:
+    """(state, key id) of a stored certification (see tracker.db.types.stored_state)."""
+    from tracker.db.types import stored_state as state_of
+
+    return state_of(verification, key_id, raw)
+
+
+def recheck(raw: str | None, claimed: str = "", claimed_key: str = "") -> Verification:
+    """The state of a certification read from someone's progress file, checked here and
+    not taken from the file: an embedded proof in ``raw`` is verified again (a copy edited
+    after signing is ``invalid-signature``). The file's own claim counts for nothing: a
+    claimed ``verified`` that cannot be checked again from ``raw`` (a VC-JWT keeps its
+    signature outside the JSON) is ``unverifiable-offline``."""
+    from tracker.exchange import safe_json
+
+    if raw and has_proof(raw):
+        try:
+            doc = safe_json.loads(raw, "the stored credential")
+        except safe_json.LoadError:
+            return Verification(OFFLINE, reason="the stored credential cannot be read again")
+        return verify_embedded(doc)
+    if claimed in (VERIFIED, INVALID, OFFLINE) or claimed_key:
+        return Verification(OFFLINE, reason="the signature is not kept in this file "
+                                            "(a VC-JWT); it cannot be checked again here")
+    return Verification(UNSIGNED)

@@ -209,6 +209,11 @@ class CertificationItem(_Model):
     verified: bool = False
     raw: Annotated[str, Field(max_length=MAX_RAW)] | None = None
     created_at: OptionalTimestamp = ""
+    # Optional (older files lack them): the exporting app's signature check (a claim: a reader checks
+    # ``raw`` again itself) and the issuer's key id when verified.
+    verification: Literal["verified", "invalid-signature", "unverifiable-offline",
+                          "unsigned"] | None = None
+    issuer_key: Short = ""
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> CertificationItem:

@@ -119,7 +119,14 @@ def _first_credential(doc: dict[str, Any]) -> Any:
     if len(creds) > 1:
         raise InputError(f"a Verifiable Presentation that holds {len(creds)} credentials; "
                          "export them one by one")
+    if isinstance(creds[0], dict) and "EnvelopedVerifiableCredential" in _types(creds[0]):
+        raise InputError(_ENVELOPED.format(what="a Verifiable Presentation holding an "
+                                                "enveloped credential"))
     return creds[0]
+
+
+_ENVELOPED = ("{what} (a data: URL with an SD-JWT or JOSE token), a form this app does not "
+              "read; export the credential itself as JSON, or as a .jwt file")
 
 
 def _achievement(subject: Any) -> dict[str, Any]:
@@ -160,6 +167,11 @@ def what_it_is(doc: dict[str, Any]) -> str:
     for kinds, text in _NOT_AWARDS:
         if types & kinds:
             return text
+    if types & {"EnvelopedVerifiableCredential", "EnvelopedVerifiablePresentation"}:
+        return _ENVELOPED.format(what="an enveloped credential or presentation")
+    if types & {"OpenBadgeCredential", "AchievementCredential"}:
+        return ("an Open Badges 3.0 credential with no achievement in its "
+                "credentialSubject: it names nothing that was earned")
     if "VerifiableCredential" in types:
         other = sorted(types - {"VerifiableCredential"})
         kind = f" ({', '.join(t[:40] for t in other[:3])})" if other else ""

@@ -281,9 +281,20 @@ class ProgressReading:
         evidence = {p.milestone: tuple(Evidence(0, p.milestone, e.text, e.added_at)
                                        for e in p.evidence)
                     for p in d.progress if p.evidence}
-        certs = tuple(Certification(0, c.name, c.issuer, c.earned, c.expires, c.credential_id,
-                                    c.url, c.catalog_id, c.source, c.verified, c.raw,
-                                    c.created_at) for c in d.certifications)
+        from tracker.exchange.credential_verify import recheck
+
+        def cert(c: Any) -> Certification:
+            # The file's "verified" and "verification" are the writer's claim: the
+            # signature is checked again here from the credential itself.
+            check = recheck(c.raw, c.verification or "", c.issuer_key)
+            # "unsigned" is what nothing recorded means (see credential_verify.stored_state):
+            # kept as "", as the Store keeps a certification entered by hand.
+            state = "" if check.state == "unsigned" else check.state
+            return Certification(0, c.name, c.issuer, c.earned, c.expires, c.credential_id,
+                                 c.url, c.catalog_id, c.source, check.state == "verified",
+                                 c.raw, c.created_at, state, check.key_id)
+
+        certs = tuple(cert(c) for c in d.certifications)
         study = tuple(StudySession(0, s.day, s.minutes, s.skill, s.note, s.created_at)
                       for s in d.study_sessions)
         lr = d.learner
@@ -399,7 +410,7 @@ def build_progress_document(snap: Snapshot, *, now: datetime | None = None,
             {"name": c.name, "issuer": c.issuer, "earned": c.earned, "expires": c.expires,
              "credential_id": c.credential_id, "url": c.url, "catalog_id": c.catalog_id,
              "source": c.source, "verified": c.verified, "raw": c.raw,
-             "created_at": c.created_at} for c in snap.certifications],
+             "created_at": c.created_at, **_cert_check(c)} for c in snap.certifications],
         "study_sessions": [
             {"day": s.day, "minutes": s.minutes, "skill": s.skill, "note": s.note,
              "created_at": s.created_at} for s in snap.study_sessions],
@@ -492,3 +503,11 @@ def default_file_name(learner_name: str, when: datetime | None = None) -> str:
     stem = re.sub(r"[^\w.-]+", "-", learner_name.strip(), flags=re.UNICODE).strip("-.")[:60]
     day = (when or datetime.now(UTC)).strftime("%Y-%m-%d")
     return f"{stem or 'progress'}-{day}{SUFFIX}"
+
+
+def _cert_check(c: Certification) -> dict[str, str]:
+    """The optional ``verification`` and ``issuer_key`` of an exported certification."""
+    from tracker.exchange.credential_verify import stored_state
+
+    state, key = stored_state(c.verification, c.key_id, c.raw)
+    return {"verification": state, "issuer_key": key}

@@ -35,7 +35,8 @@ class ReportData:
     #   mark, elective, options (a choice: its options' titles, else ())
     gaps_total: int
     certifications: tuple[dict[str, Any], ...]  # name, issuer, earned, expires, status,
-    #                                              verified, source
+    #              verified, source, verification (a credential_verify state), issuer_key,
+    #              signature (in plain words), revocation_unchecked
     verdicts: tuple[dict[str, Any], ...]  # milestone, title, verdict, comment, reviewer, date,
     #                                        signature (state), signature_text, mark
     study_total_minutes: int
@@ -85,12 +86,15 @@ def own_progress(store: Any) -> tuple[ProgressReading, dict[str, tuple[str, str]
 
 def report_data(reading: ProgressReading, *, today: date | None = None,
                 known: Any = None,
-                signatures: Mapping[str, tuple[str, str]] | None = None) -> ReportData:
+                signatures: Mapping[str, tuple[str, str]] | None = None,
+                own: bool = False) -> ReportData:
     """``known``: a :class:`tracker.exchange.known_pack.KnownPacks` to check the file's
     curriculum against (default: the shipped pack alone). ``signatures``: milestone id ->
     (signature state, public key) of its verdict (see :func:`own_progress`); without it
     every verdict is unsigned (a progress file carries no signatures), so none is
-    presented as verified."""
+    presented as verified. ``own``: the reading is this app's own export (``report
+    --self``, File > Export Report), so its certifications' signature checks are this
+    app's; in someone else's file they are checked again here, never taken from it."""
     from tracker.exchange.known_pack import KnownPacks, integrity_text
     from tracker.exchange.signing import describe, fingerprint
 
@@ -163,7 +167,7 @@ def report_data(reading: ProgressReading, *, today: date | None = None,
         gaps_total=len(fr.gaps),
         certifications=tuple({"name": c.name, "issuer": c.issuer, "earned": c.earned,
                               "expires": c.expires, "status": cert_status(c.expires, today_s),
-                              "verified": bool(c.verified), "source": c.source}
+                              "source": c.source, **_signature(c, own)}
                              for c in doc.certifications),
         verdicts=tuple(verdicts),
         study_total_minutes=sum(s.minutes for s in doc.study_sessions),
@@ -213,11 +217,31 @@ def hours(minutes: int) -> str:
     return f"{h} h {m:02d} min" if h else f"{m} min"
 
 
+def _signature(c: Any, own: bool) -> dict[str, Any]:
+    from tracker.exchange import credential_verify as cv
+
+    if own:
+        state, key = cv.stored_state(c.verification or "", c.issuer_key, c.raw)
+    else:
+        check = cv.recheck(c.raw, c.verification or "", c.issuer_key)
+        state, key = check.state, check.key_id
+    return {"verified": state == cv.VERIFIED, "verification": state, "issuer_key": key,
+            "signature": cv.plain(state, key),
+            "revocation_unchecked": cv.has_status_list(c.raw)}
+
+
+#: Under the certifications of every report.
+CERTS_NOTE = ("Signatures are checked offline with the key the credential itself carries. "
+              "Revocation lists are never checked (they need the network). A certification "
+              "that is not signature-verified is the learner's own record: check it with "
+              "the issuer before relying on it.")
+
+
 def cert_evidence(c: dict[str, Any]) -> str:
-    """How far a certification is checked: only a verified badge is; the rest are the
-    learner's word (a badge import whose signature was not checked, or typed in)."""
-    if c.get("verified"):
-        return "verified"
-    if str(c.get("source", "")).startswith("openbadges"):
-        return "unverified (imported badge, not checked)"
-    return "unverified (entered by the learner)"
+    """How far a certification is checked, in plain words: "Signature verified (key …)",
+    "Signature does not match", "Cannot be checked offline" or "Not signed"; plus
+    "revocation not checked" when it names a revocation list."""
+    text = str(c.get("signature") or "Not signed")
+    if c.get("revocation_unchecked"):
+        text += "; revocation not checked"
+    return text

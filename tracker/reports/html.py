@@ -10,7 +10,8 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from tracker.reports.data import ReportData, hours, verdict_summary, verdicts_note
+from tracker.reports.data import (CERTS_NOTE, ReportData, cert_evidence, hours,
+                                  verdict_summary, verdicts_note)
 
 CSS = """
 :root { --ok: #2e7d32; --no: #9e9e9e; --bar: #3f6fb5; --warn: #c77700; --bad: #b3261e; }
@@ -27,6 +28,9 @@ h2 { font-size: 1.15rem; margin: 1.8rem 0 .6rem; border-bottom: 1px solid #ddd;
 .badge.modified, .badge.expired, .badge.needs-work { background: var(--bad); }
 .badge.expiring { background: var(--warn); }
 .badge.no, .badge.unproven { background: var(--no); }
+.sig { color: var(--ok); font-weight: 600; }
+.sig.no { color: inherit; font-weight: normal; }
+.sig.bad { color: var(--bad); }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #eee;
          vertical-align: top; }
@@ -166,12 +170,16 @@ def render_html(d: ReportData) -> str:
         add("<p>None recorded.</p>")
     else:
         add("<table><thead><tr><th>Certification</th><th>Issuer</th><th>Earned</th>"
-            "<th>Expires</th><th>Status today</th></tr></thead><tbody>")
+            "<th>Expires</th><th>Status today</th><th>Signature</th></tr></thead><tbody>")
         for c in d.certifications:
+            sig = {"verified": "", "invalid-signature": " bad"}.get(c["verification"], " no")
+            key = (f' title="{e(c["issuer_key"])}"' if c["issuer_key"] else "")
             add(f"<tr><td>{e(c['name'])}</td><td>{e(c['issuer'])}</td><td>{e(c['earned'])}"
                 f"</td><td>{e(c['expires'] or 'does not expire')}</td>"
-                f"<td><span class=\"badge {e(c['status'])}\">{e(c['status'])}</span></td></tr>")
+                f"<td><span class=\"badge {e(c['status'])}\">{e(c['status'])}</span></td>"
+                f"<td><span class=\"sig{sig}\"{key}>{e(cert_evidence(c))}</span></td></tr>")
         add("</tbody></table>")
+        add(f'<p class="note">{e(CERTS_NOTE)}</p>')
     add("</section>")
 
     add("<section><h2>Mentor verdicts</h2>")

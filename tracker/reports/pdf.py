@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 
 from tracker.reports.data import (
+    CERTS_NOTE,
     ReportData,
     cert_evidence,
     hours,
@@ -152,18 +153,19 @@ def render_rich_text(d: ReportData) -> str:
     else:
         add('<table width="100%" cellspacing="0" cellpadding="3">'
             + _head("Certification", "Issuer", "Earned", "Expires", "Status today",
-                    "Checked"))
+                    "Signature"))
         for c in d.certifications:
             checked = cert_evidence(c)
-            mark = ('<b style="color:#2e7d32">verified</b>' if checked == "verified" else
-                    f'<span style="color:#b45d00">{e(checked)}</span>')
+            colour = {"verified": "#2e7d32", "invalid-signature": "#b3261e"}.get(
+                c["verification"], "#b45d00")
+            mark = (f'<b style="color:{colour}">{e(checked)}</b>' if c["verification"] in (
+                "verified", "invalid-signature") else
+                f'<span style="color:{colour}">{e(checked)}</span>')
             add(f"<tr><td>{e(c['name'])}</td><td>{e(c['issuer'])}</td><td>{e(c['earned'])}"
                 f"</td><td>{e(c['expires'] or 'does not expire')}</td>"
                 f"<td>{e(c['status'])}</td><td>{mark}</td></tr>")
         add("</table>")
-        if any(cert_evidence(c) != "verified" for c in d.certifications):
-            add("<p style=\"color:#555\">Unverified certifications are the learner's own "
-                "record: check them with the issuer before relying on them.</p>")
+        add(f"<p style=\"color:#555\">{e(CERTS_NOTE)}</p>")
 
     add("<h2 style=\"font-size:13pt;\">Mentor verdicts</h2>")
     if not d.verdicts:

@@ -119,11 +119,13 @@ def report_format(path: str, chosen_filter: str) -> tuple[Path, str]:
 
 def write_report(ctx: Any, parent: QWidget, reading_fn: Callable[[], Any], out: Path,
                  kind: str, on_saved: Callable[[Path], None],
-                 on_error: Callable[[BaseException], None], inputs: Any = ()) -> None:
+                 on_error: Callable[[BaseException], None], inputs: Any = (), *,
+                 own: bool = False) -> None:
     """Build the report data in a worker, render, write atomically. ``out`` is checked like
     every output path, never one of ``inputs`` (the file a review window shows).
     ``reading_fn`` (run in the worker) returns a progress reading, or (reading, verdict
-    signatures) for the learner's own report (``reports.data.own_progress``).
+    signatures) for the learner's own report (``reports.data.own_progress``). ``own``: the
+    reading is this app's own export (see :func:`tracker.reports.data.report_data`).
 
     HTML is rendered and written in the worker. A PDF needs QTextDocument and QPdfWriter,
     which belong on the GUI thread: the data is gathered in the worker, the PDF is laid out
@@ -142,13 +144,13 @@ def write_report(ctx: Any, parent: QWidget, reading_fn: Callable[[], Any], out: 
 
     # The file's curriculum is checked against the packs this computer knows (the shipped
     # one, the one installed in the data folder); paths taken here, on the GUI thread.
-    own = getattr(getattr(ctx, "store", None), "folder", None)
-    known = KnownPacks.for_reader(Path(own) if isinstance(own, (str, Path)) else None)
+    folder = getattr(getattr(ctx, "store", None), "folder", None)
+    known = KnownPacks.for_reader(Path(folder) if isinstance(folder, (str, Path)) else None)
 
     def data() -> Any:  # worker
         got = reading_fn()
         reading, signatures = got if isinstance(got, tuple) else (got, None)
-        return report_data(reading, known=known, signatures=signatures)
+        return report_data(reading, known=known, signatures=signatures, own=own)
 
     if kind == "html":
         def work_html() -> Path:
@@ -330,7 +332,7 @@ class ExchangeActions(QObject):
 
         self._status("Writing the report…")
         write_report(self.ctx, self.window, reading, out, kind, saved,
-                     self._fail("export-report"))
+                     self._fail("export-report"), own=True)
 
     # ------------------------------------------------------------------ restore
     def restore(self, path: str | None = None) -> None:

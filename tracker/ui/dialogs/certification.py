@@ -104,6 +104,33 @@ class CertificationDialog(QDialog):
         form.addRow("", self._wrap(expiry_row))
         form.addRow("&Credential id:", self.credential_edit)
         form.addRow("&URL:", self.url_edit)
+        self.signature_label: QLabel | None = None
+        if cert is not None and (cert.source.startswith("openbadges") or cert.raw):
+            from tracker.ui.models.cert_table import signature_sentence, signature_icon, \
+                verification
+
+            # The badge's signature check, in words (the key id comes from the file: plain
+            # text). A verified badge's signed fields are not editable: a changed name
+            # beside "Signature verified" would claim what the issuer never signed.
+            self.signature_label = QLabel(signature_sentence(cert))
+            self.signature_label.setTextFormat(Qt.TextFormat.PlainText)
+            self.signature_label.setWordWrap(True)
+            self.signature_label.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.signature_label.setAccessibleName("Signature")
+            icon = signature_icon(verification(cert)[0])
+            row = QHBoxLayout()
+            row.setContentsMargins(0, 0, 0, 0)
+            if icon is not None:
+                pic = QLabel()
+                pic.setPixmap(icon.pixmap(16, 16))
+                pic.setAlignment(Qt.AlignmentFlag.AlignTop)
+                row.addWidget(pic)
+            row.addWidget(self.signature_label, 1)
+            form.addRow("Signature:", self._wrap(row))
+            self._signed = verification(cert)[0] == "verified"
+        else:
+            self._signed = False
 
         self.message = QLabel()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -159,6 +186,14 @@ class CertificationDialog(QDialog):
         self.setTabOrder(self.expires_edit, self.credential_edit)
         self.setTabOrder(self.credential_edit, self.url_edit)
         self.name_edit.setFocus()
+        if self._signed:
+            for edit in (self.name_edit, self.issuer_edit, self.credential_edit):
+                edit.setReadOnly(True)
+                edit.setToolTip("From the signed credential: not editable")
+            for w in (self.earned_edit, self.has_expiry, self.expires_edit):
+                w.setEnabled(False)
+                w.setToolTip("From the signed credential: not editable")
+            self.url_edit.setFocus()
         self.validate()
 
     # -------------------------------------------------------- building

@@ -1,15 +1,19 @@
 """The learner's certifications as a thin table model, plus the status colours.
 
-Columns: name, issuer, earned, expires, status, source. The status (valid / expires within
-60 days / expired) comes from :func:`tracker.status.cert_status`; it is shown as text, an
-icon and a translucent row tint, so colour is never the only cue and the tint reads on light
-and dark palettes alike. Sorting goes through a QSortFilterProxyModel on ``SortRole``.
+Columns: name, issuer, earned, expires, status, signature. The status (valid /
+expires within 60 days / expired) comes from :func:`tracker.status.cert_status`; it is shown
+as text, an icon and a translucent row tint, so colour is never the only cue and the tint
+reads on light and dark palettes alike. The signature column shows the certification's one
+verification state (:mod:`tracker.exchange.credential_verify`) in plain words with an icon;
+its tooltip and accessible text say where it came from (a badge file or typed in), name
+the issuer's key and say that revocation is not checked. Sorting goes through a QSortFilterProxyModel on ``SortRole``.
 
 Threading rule: GUI thread only.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -17,18 +21,21 @@ from PySide6.QtCore import QModelIndex, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from tracker.db.types import Certification
+from tracker.exchange import credential_verify as cv
 from tracker.status import cert_status, days_left, expiry_text
 from tracker.ui.models.rows import RowTableModel
 
 CertIdRole = Qt.ItemDataRole.UserRole + 1
 StatusRole = Qt.ItemDataRole.UserRole + 2   # "valid" | "expiring" | "expired"
 SortRole = Qt.ItemDataRole.UserRole + 3
+VerificationRole = Qt.ItemDataRole.UserRole + 4  # credential_verify.STATES
 
-NAME_COL, ISSUER_COL, EARNED_COL, EXPIRES_COL, STATUS_COL, SOURCE_COL = range(6)
-HEADERS = ("Name", "Issuer", "Earned", "Expires", "Status", "Source")
+NAME_COL, ISSUER_COL, EARNED_COL, EXPIRES_COL, STATUS_COL, SIGNATURE_COL = range(6)
+HEADERS = ("Name", "Issuer", "Earned", "Expires", "Status", "Signature")
 
 STATUS_LABELS = {"valid": "Valid", "expiring": "Expires within 60 days", "expired": "Expired"}
 STATUS_ORDER = {"expired": 0, "expiring": 1, "valid": 2}
+SIGNATURE_ORDER = {cv.INVALID: 0, cv.OFFLINE: 1, cv.UNSIGNED: 2, cv.VERIFIED: 3}
 # Translucent tints over the palette's base colour: readable in light and dark themes.
 STATUS_TINTS = {"expiring": QColor(230, 160, 0, 70), "expired": QColor(220, 53, 69, 70)}
 _D = Qt.ItemDataRole
@@ -37,8 +44,80 @@ _ICONS: dict[str, QIcon] = {}
 
 def source_label(cert: Certification) -> str:
     if cert.source.startswith("openbadges"):
-        return "Imported, verified" if cert.verified else "Imported, unverified"
+        version = cert.source.removeprefix("openbadges-")
+        return f"Imported from an Open Badges {version} file"
     return "Entered by hand"
+
+
+def verification(cert: Certification) -> tuple[str, str]:
+    """(state, issuer key id): the check recorded for it (see credential_verify)."""
+    return cv.stored_state(cert.verification, cert.key_id, cert.raw)
+
+
+def signature_sentence(cert: Certification, *, full_key: bool = True) -> str:
+    """The state in plain words, with the key when verified and, for a credential that
+    names a revocation list, that it was not checked: what a screen reader says."""
+    state, key = verification(cert)
+    text = cv.plain(state, key, full_key=full_key) + "."
+    if cv.has_status_list(cert.raw):
+        text += " " + cv.REVOCATION_NOT_CHECKED + "."
+    return text
+
+
+def signature_tooltip(cert: Certification) -> str:
+    """Rich text (tooltips auto-detect it), every part escaped."""
+    state, key = verification(cert)
+    lines = [f"<b>{html.escape(cv.plain(state))}</b>", html.escape(source_label(cert))]
+    if state == cv.VERIFIED and key:
+        lines.append(f"Issuer key: {html.escape(key)}")
+    lines.append(html.escape(cv.EXPLAIN[state]))
+    if cv.has_status_list(cert.raw):
+        lines.append(html.escape(cv.REVOCATION_NOT_CHECKED) + ".")
+    return "<p>" + "<br>".join(lines) + "</p>"
+
+
+def signature_icon(state: str) -> QIcon | None:
+    """A green disc with a tick (verified), a red disc with a cross (does not match), a grey
+    ring with a question mark (cannot be checked offline); none when not signed."""
+    if state not in (cv.VERIFIED, cv.INVALID, cv.OFFLINE):
+        return None
+    key = "sig:" + state
+    if key in _ICONS:
+        return _ICONS[key]
+    if state == cv.INVALID:
+        _ICONS[key] = status_icon("expired")  # the same red cross
+        return _ICONS[key]
+    pm = QPixmap(32, 32)
+    pm.setDevicePixelRatio(2.0)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor("white"), 1.8)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    if state == cv.VERIFIED:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(46, 125, 50))
+        p.drawEllipse(QRectF(1.5, 1.5, 13, 13))
+        p.setPen(pen)
+        tick = QPainterPath(QPointF(4.8, 8.2))
+        tick.lineTo(7.2, 10.6)
+        tick.lineTo(11.4, 5.6)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(tick)
+    else:
+        grey = QColor(120, 120, 120)
+        p.setPen(QPen(grey, 1.4))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawEllipse(QRectF(2, 2, 12, 12))
+        font = p.font()
+        font.setPixelSize(10)
+        font.setBold(True)
+        p.setFont(font)
+        p.drawText(QRectF(2, 2, 12, 12), Qt.AlignmentFlag.AlignCenter, "?")
+    p.end()
+    _ICONS[key] = QIcon(pm)
+    return _ICONS[key]
 
 
 def status_icon(status: str) -> QIcon | None:
@@ -110,12 +189,20 @@ class CertTableModel(RowTableModel):
         c = self._rows[index.row()]
         status = self._status[index.row()]
         col = index.column()
+        if role == _D.AccessibleTextRole and col == SIGNATURE_COL:
+            return f"{signature_sentence(c)} {source_label(c)}."
         if role == _D.DisplayRole or role == _D.AccessibleTextRole:
             return self._display(c, status, col, self._days[index.row()])
         if role == CertIdRole:
             return c.id
         if role == StatusRole:
             return status
+        if role == VerificationRole:
+            return verification(c)[0]
+        if role == _D.ToolTipRole and col == SIGNATURE_COL:
+            return signature_tooltip(c)
+        if role == _D.DecorationRole and col == SIGNATURE_COL:
+            return signature_icon(verification(c)[0])
         if role == SortRole:
             return self._sort_key(c, status, col)
         if role == _D.BackgroundRole and status in STATUS_TINTS:
@@ -140,8 +227,8 @@ class CertTableModel(RowTableModel):
             if status == "expiring" and days is not None:
                 return expiry_text(days)  # the days left, not only "within 60 days"
             return STATUS_LABELS[status]
-        if col == SOURCE_COL:
-            return source_label(c)
+        if col == SIGNATURE_COL:  # under the "Signature" heading; the tooltip says it all
+            return cv.SHORT.get(verification(c)[0], cv.SHORT[cv.UNSIGNED])
         return ""
 
     def _sort_key(self, c: Certification, status: str, col: int):
@@ -149,6 +236,8 @@ class CertTableModel(RowTableModel):
             return c.expires or "9999-99-99"
         if col == STATUS_COL:
             return f"{STATUS_ORDER[status]}{c.expires or '9999-99-99'}"
-        if col in (NAME_COL, ISSUER_COL, SOURCE_COL):
+        if col == SIGNATURE_COL:
+            return SIGNATURE_ORDER.get(verification(c)[0], 2)
+        if col in (NAME_COL, ISSUER_COL):
             return self._display(c, status, col).casefold()
         return self._display(c, status, col)

@@ -40,12 +40,13 @@ from tracker.ui.models.cert_table import (
     EXPIRES_COL,
     ISSUER_COL,
     NAME_COL,
-    SOURCE_COL,
+    SIGNATURE_COL,
     STATUS_COL,
     CertIdRole,
     CertTableModel,
     SortRole,
     StatusRole,
+    VerificationRole,
 )
 from tracker.ui.operations import (
     AddCertification,
@@ -61,8 +62,8 @@ _SELECT_ROW = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.Sel
 
 
 # (ideal width, least width) of every column but the name, which takes the rest.
-COLUMN_ROOM = {ISSUER_COL: (200, 100), EARNED_COL: (100, 0), EXPIRES_COL: (100, 0),
-               STATUS_COL: (190, 140), SOURCE_COL: (170, 100)}
+COLUMN_ROOM = {ISSUER_COL: (190, 100), EARNED_COL: (100, 0), EXPIRES_COL: (100, 0),
+               STATUS_COL: (180, 130), SIGNATURE_COL: (175, 120)}
 NAME_SHARE = 0.34  # of the table's width the name keeps, when the others can give it up
 
 
@@ -162,8 +163,9 @@ class CertificationsPage(Page):
         self.edit_button.setToolTip("Edit the selected certification (double-click or Enter)")
         self.delete_button.setToolTip("Delete the selected certifications (Delete); undo "
                                       "brings them back")
-        self.import_button.setToolTip("Read an Open Badges 2.0 assertion or 3.0 credential "
-                                      "(.json); it is stored as imported and unverified")
+        self.import_button.setToolTip("Read an Open Badge (JSON, JWT, baked PNG or SVG); its "
+                                      "signature is checked offline, with the key the file "
+                                      "carries")
 
         self.summary = label(role="muted")
         self.message = label(wrap=True)
@@ -226,6 +228,13 @@ class CertificationsPage(Page):
             parts.append(f"{statuses.count('expiring')} expiring within 60 days")
         if statuses.count("expired"):
             parts.append(f"{statuses.count('expired')} expired")
+        checks = [self.model.data(self.model.index(r, 0), VerificationRole)
+                  for r in range(self.model.rowCount())]
+        if checks.count("verified"):
+            parts.append(f"{checks.count('verified')} signature-verified")
+        if checks.count("invalid-signature"):
+            n = checks.count("invalid-signature")
+            parts.append(f"{n} whose signature does not match")
         self.summary.setText(" · ".join(parts))
         self._update_buttons()
 
@@ -366,10 +375,10 @@ class CertificationsPage(Page):
         op = AddCertification(self.ctx, cert)
         if perform(self.ctx, op) and op.added is not None:
             self._select_ids({op.added.id}, op.added.id)
-            from tracker.exchange.credential_verify import describe
+            from tracker.exchange.credential_verify import plain
 
-            self._show_message(f"Imported “{op.added.name}”; signature: "
-                               f"{describe(cert.verification or 'unsigned', cert.key_id)}.")
+            self._show_message(f"Imported “{op.added.name}”. "
+                               f"{plain(cert.verification or 'unsigned', cert.key_id)}.")
         else:
             self._show_message("The badge could not be added; see the error message.",
                                error=True)

@@ -2,7 +2,9 @@
 
 Each card shows the readiness percent, ready or not and the reasons (threshold reached,
 core milestones done x of y), the per-area breakdown, the first gaps in order (with a mentor's
-verdict beside a gap when there is one) and the level's facts from the curriculum.
+verdict beside a gap when there is one), the catalog certifications recommended at the level
+that the learner holds, each with whether its signature was verified (evidence only: they
+tick nothing), and the level's facts from the curriculum.
 
 Cards are built once per curriculum and updated in place. Refreshes only when a relevant kind
 changed, and only when visible (else on the next ``showEvent``). GUI thread only.
@@ -25,8 +27,48 @@ from tracker.ui.widgets import Card, LinkButton, fmt_percent, heading, label, ti
 from tracker.ui.widgets.charts import AreaChart, AreaRow
 
 GAPS_SHOWN = 8
-RELEVANT = frozenset({Kinds.PROGRESS, Kinds.PROFILE, Kinds.REVIEWS, Kinds.CURRICULUM})
+RELEVANT = frozenset({Kinds.PROGRESS, Kinds.PROFILE, Kinds.REVIEWS, Kinds.CURRICULUM,
+                      Kinds.CERTS})
 VERDICT_MARKS = {"verified": "✓ Verified", "needs-work": "⚠ Needs work"}
+#: A held certification's signature state, as the level card says it (short: a mark).
+HELD_MARKS = {"verified": ("✓", "signature verified"),
+              "invalid-signature": ("✗", "signature does not match"),
+              "unverifiable-offline": ("•", "signature cannot be checked offline"),
+              "unsigned": ("•", "not signed")}
+_STATE_RANK = {"verified": 0, "unverifiable-offline": 1, "unsigned": 2, "invalid-signature": 3}
+
+
+def held_certifications(cur: Curriculum, certs) -> dict[str, str]:
+    """Catalog id -> the signature state of the learner's best-checked certification of
+    that catalog entry (matched by catalog id, else by name)."""
+    from tracker.exchange.credential_verify import stored_state
+
+    by_name = {e.name.casefold(): e.id for e in cur.certifications}
+    out: dict[str, str] = {}
+    for c in certs:
+        cid = c.catalog_id if c.catalog_id in cur.certification_by_id else \
+            by_name.get(c.name.strip().casefold())
+        if cid is None:
+            continue
+        state = stored_state(c.verification, c.key_id, c.raw)[0]
+        if cid not in out or _STATE_RANK[state] < _STATE_RANK[out[cid]]:
+            out[cid] = state
+    return out
+
+
+def cert_lines(cur: Curriculum, level_id: str, held: dict[str, str]) -> list[str]:
+    """The card's certification lines: each recommended certification held, with its
+    signature state; then how many more are recommended and not held."""
+    recommended = [e for e in cur.certifications if e.level == level_id]
+    lines = []
+    for e in recommended:
+        if e.id in held:
+            mark, words = HELD_MARKS[held[e.id]]
+            lines.append(f"{mark} {e.name}: held, {words}")
+    rest = sum(1 for e in recommended if e.id not in held and not e.retired)
+    if rest:
+        lines.append(f"{rest} {'more ' if lines else ''}recommended for this level, not held")
+    return lines
 
 
 def why_lines(r: rd.LevelReadiness) -> list[tuple[bool, str]]:
@@ -129,6 +171,12 @@ class LevelCard(Card):
         self.more_note = label("", role="muted", wrap=True)
         left.addWidget(self.more)
         left.addWidget(self.more_note)
+        left.addSpacing(4)
+        self.certs_title = heading("Certifications", 0)
+        self.certs = label("", wrap=True)
+        self.certs.setAccessibleName(f"Certifications for {level.title}")
+        left.addWidget(self.certs_title)
+        left.addWidget(self.certs)
         left.addStretch(1)
         self.breakdown_title = heading("By area", 0)
         right.addWidget(self.breakdown_title)
@@ -138,7 +186,7 @@ class LevelCard(Card):
 
     def update_from(self, cur: Curriculum, r: rd.LevelReadiness,
                     areas: list[rd.AreaReadiness], reviews: dict, *, current: bool,
-                    target: bool) -> None:
+                    target: bool, held: dict[str, str] | None = None) -> None:
         pal = self.palette()
         self.percent.setText(fmt_percent(r.percent))
         self.status.setText("✓ Ready" if r.ready else "Not ready yet")
@@ -197,6 +245,13 @@ class LevelCard(Card):
         self.more.setVisible(rest > 0 and required > 0)
         self.breakdown.set_rows([AreaRow(a.area.title, a.percent, a.done_weight,
                                          a.total_weight) for a in areas])
+        lines = cert_lines(cur, r.level.id, held or {})
+        self.certs.setText("\n".join(lines))
+        self.certs.setToolTip("Certifications are evidence shown beside your progress; they "
+                              "tick nothing. A signature is checked offline, with the key "
+                              "the badge file carries; revocation is not checked.")
+        self.certs_title.setVisible(bool(lines))
+        self.certs.setVisible(bool(lines))
 
     def gap_ids(self) -> list[str]:
         return [b.property("milestone") for b, _ in self.gap_rows if not b.isHidden()]
@@ -262,6 +317,7 @@ class LevelsPage(Page):
         states = store.states()
         profile = store.profile()
         reviews = store.reviews()
+        held = held_certifications(cur, store.certifications())
         self._build_cards(cur)
         results = rd.readiness(cur, states, profile.stack_map)
         current = rd.current_level(results)
@@ -275,7 +331,7 @@ class LevelsPage(Page):
             self.cards[r.level.id].update_from(
                 cur, r, rd.breakdown(cur, states, r.level.id, profile.stack_map), reviews,
                 current=current is not None and current.id == r.level.id,
-                target=profile.target_level == r.level.id)
+                target=profile.target_level == r.level.id, held=held)
 
     def open_item(self, arg: object) -> None:
         """Scroll to a level's card (arg: level id)."""

@@ -246,7 +246,7 @@ class SkillsPage(Page):
         self._states: dict[str, str] = {}
         self._notes: dict[str, str] = {}
         self._reviews: dict[str, Review] = {}
-        self._held: set[str] = set()
+        self._held: dict[str, str] = {}  # catalog id -> signature state
         self._evidence: list[Evidence] = []
         self._note_mid: str | None = None
         self._loading_note = False
@@ -531,7 +531,7 @@ class SkillsPage(Page):
         selected = self.selected_milestones()
         self._read_progress()
         self._reviews = self.ctx.store.reviews()
-        self._held = {c.catalog_id for c in self.ctx.store.certifications() if c.catalog_id}
+        self._held = self._held_certs()
         self.level_filter.blockSignals(True)
         keep_level = self.level_filter.currentData()
         self.level_filter.clear()
@@ -604,7 +604,7 @@ class SkillsPage(Page):
             self.model.set_reviews(self._verdicts())
             self.model.set_review_notes(self._review_notes())
         if Kinds.CERTS in kinds:
-            self._held = {c.catalog_id for c in self.ctx.store.certifications() if c.catalog_id}
+            self._held = self._held_certs()
         if Kinds.PROFILE in kinds:
             self._update_readiness()
         if kinds & {Kinds.PROGRESS, Kinds.NOTES, Kinds.REVIEWS, Kinds.CERTS}:
@@ -1065,6 +1065,12 @@ class SkillsPage(Page):
                              + ("" if done else " (not done yet)"))
         return "\n".join(lines)
 
+    def _held_certs(self) -> dict[str, str]:
+        """Catalog id -> the signature state of the held certification (see levels)."""
+        from tracker.ui.pages.levels import held_certifications
+
+        return held_certifications(self.ctx.store.curriculum(), self.ctx.store.certifications())
+
     def _show_certs(self, skill_id: str) -> None:
         cur = self.ctx.store.curriculum()
         certs = [c for c in cur.certifications if skill_id in c.skills]
@@ -1083,8 +1089,11 @@ class SkillsPage(Page):
             elif c.level in cur.level_by_id:
                 line += f", recommended at {cur.level_by_id[c.level].title}"
             if c.id in self._held:
-                line += " ✓ you hold this" + (" (still yours; retired by the issuer)"
-                                              if c.retired else "")
+                from tracker.ui.pages.levels import HELD_MARKS
+
+                line += (" ✓ you hold this" + (" (still yours; retired by the issuer)"
+                                               if c.retired else "")
+                         + f"; {HELD_MARKS[self._held[c.id]][1]}")
             lines.append(line)
         self.certs_label.setText("\n".join(lines))
 

@@ -192,10 +192,11 @@ class FileStore:
         return {}
 
     def cert_verification(self, cert: Certification) -> tuple[str, str]:
-        """The file's own "verified" flag is the learner's claim, not a check made here."""
-        if cert.raw and ('"proof":' in cert.raw or '"signature":' in cert.raw):
-            return "unverifiable-offline", ""
-        return "unsigned", ""
+        """Checked here when the file was read (ProgressReading.to_snapshot): the file's own
+        "verified" flag and "verification" field are the learner's claim, not a check."""
+        from tracker.exchange.credential_verify import stored_state
+
+        return stored_state(cert.verification, cert.key_id, cert.raw)
 
     def now(self) -> str:
         """The export instant: review mode shows the learner as they were then."""

@@ -511,9 +511,12 @@ class CompareDialog(QDialog):
             QTreeWidgetItem(top, [level_title(lv["level"]), f"{old} → {new}{change}"])
         certs = ch["certifications"]
         top = section(f"New certifications ({len(certs['new'])})", "" if certs["new"] else "none")
+        from tracker.exchange.credential_verify import plain
+
         for c in certs["new"]:
             QTreeWidgetItem(top, [c["name"], f"{c['issuer']}, earned {c['earned']}"
-                                  + (f", expires {c['expires']}" if c["expires"] else "")])
+                                  + (f", expires {c['expires']}" if c["expires"] else "")
+                                  + f" · {plain(c['verification'], c['issuer_key'])}"])
         top = section(f"Expired certifications ({len(certs['expired'])})",
                       "" if certs["expired"] else "none")
         for c in certs["expired"]:
