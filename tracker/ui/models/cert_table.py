@@ -85,8 +85,10 @@ def signature_icon(state: str) -> QIcon | None:
     if key in _ICONS:
         return _ICONS[key]
     if state == cv.INVALID:
-        _ICONS[key] = status_icon("expired")  # the same red cross
-        return _ICONS[key]
+        cross = status_icon("expired")  # the same red cross
+        if cross is not None:
+            _ICONS[key] = cross
+        return cross
     pm = QPixmap(32, 32)
     pm.setDevicePixelRatio(2.0)
     pm.fill(Qt.GlobalColor.transparent)
