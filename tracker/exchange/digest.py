@@ -52,6 +52,31 @@ def canonical_pieces(document: Mapping[str, Any], *,
     return pieces
 
 
+def digest_and_keys(document: Mapping[str, Any],
+                    known: Mapping[str, tuple[bytes, int]]) -> tuple[str, int]:
+    """:func:`document_digest` of ``document``, and how many object keys its canonical text
+    holds (:func:`count_keys`), hashing the pieces one by one: ``known`` gives, for some
+    members, their whole canonical piece (``"key":value``) as UTF-8 bytes and its key count,
+    so a large member the caller has seen before is neither serialised nor copied again."""
+    h = hashlib.sha256(b"{")
+    keys = 0
+    first = True
+    for key in sorted(k for k in document if k not in _OUTSIDE):
+        if not first:
+            h.update(b",")
+        first = False
+        hit = known.get(key)
+        if hit is None:
+            piece = canonical_json(key) + ":" + canonical_json(document[key])
+            keys += count_keys(piece)
+            h.update(piece.encode("utf-8"))
+        else:
+            h.update(hit[0])
+            keys += hit[1]
+    h.update(b"}")
+    return h.hexdigest(), keys
+
+
 def canonical_document(document: Mapping[str, Any], *,
                        canonical_parts: Mapping[str, str] | None = None) -> str:
     """The canonical text of ``document`` without its ``integrity`` member: byte for byte

@@ -48,14 +48,16 @@ def _rule(problem: Callable[[Any], str | None]) -> AfterValidator:
     The rules are pure functions of a string (strict mode has checked the type first), and a
     cohort's files repeat the same ids, dates and empty notes thousands of times: the
     answers are remembered (a bounded cache, so a hostile file cannot grow it)."""
-    remembered = functools.lru_cache(maxsize=8192, typed=True)(problem)
-
     def check(value: Any) -> Any:
-        reason = remembered(value) if type(value) is str else problem(value)
+        reason = problem(value)
         if reason:
             raise ValueError(reason)
         return value
-    return AfterValidator(check)
+
+    # Called from pydantic-core without a Python frame when the answer is remembered (a
+    # ValueError is not: a refused value is checked again, which is as it should be).
+    # typed: "1" and a str subclass are different keys; strict mode admits only text here.
+    return AfterValidator(functools.lru_cache(maxsize=8192, typed=True)(check))
 
 
 def _pattern(pattern: str, **extra: Any) -> dict[str, Any]:
