@@ -134,3 +134,12 @@ def test_a_file_not_written_by_the_app_is_read_whole(text):
     reads = cache.span_reads
     assert outcome(compact, cache) == whole(compact)
     assert cache.span_reads == reads
+
+
+@pytest.mark.parametrize("text", [
+    '{"a":1,"b":{"c:d":"e\\\\":"}}', '{"k\\"":"v:\\\\\\"x","z":[{"y":"ü:李"}]}', "[]", '{"a":""}',
+])
+def test_keys_counted_on_bytes_as_on_text(text):
+    from tracker.exchange.digest import count_keys, count_keys_utf8
+
+    assert count_keys_utf8(text.encode("utf-8")) == count_keys(text)

@@ -38,6 +38,17 @@ def count_keys(text: str) -> int:
     return "".join(text.split('"')[::2]).count(":")
 
 
+_NOT_QUOTE_OR_COLON = bytes(i for i in range(256) if i not in b'":')
+
+
+def count_keys_utf8(data: bytes) -> int:
+    """:func:`count_keys` of a UTF-8 JSON text, with C-speed bytes operations (every byte
+    but quotes and colons dropped before the split)."""
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    return b"".join(data.translate(None, _NOT_QUOTE_OR_COLON).split(b'"')[::2]).count(b":")
+
+
 def canonical_pieces(document: Mapping[str, Any], *,
                      canonical_parts: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """``(key, '"key":value')`` in canonical order for every member but ``integrity``,
@@ -67,9 +78,9 @@ def digest_and_keys(document: Mapping[str, Any],
         first = False
         hit = known.get(key)
         if hit is None:
-            piece = canonical_json(key) + ":" + canonical_json(document[key])
-            keys += count_keys(piece)
-            h.update(piece.encode("utf-8"))
+            piece = (canonical_json(key) + ":" + canonical_json(document[key])).encode("utf-8")
+            keys += count_keys_utf8(piece)
+            h.update(piece)
         else:
             h.update(hit[0])
             keys += hit[1]
