@@ -60,16 +60,36 @@ def run_gui(data_dir: str | None = None, debug: bool = False,
 
     # A damaged database has been moved aside by then; this offers the newest backup. A
     # newer or unopenable one ends here with one line.
+    # The structural check that grows with the file (quick_check: a quarter of a second on a
+    # big history on a busy machine) runs once the window is up (check_after_start).
     try:
-        store = open_store_with_recovery(data_dir)
+        store = open_store_with_recovery(data_dir, check=False)
         if store is None:
             return 2
+        from tracker.db.errors import DamagedDatabaseError
         from tracker.ui.mainwindow import MainWindow
 
-        win = MainWindow(store)
+        try:
+            win = MainWindow(store)
+            checked = False
+        except DamagedDatabaseError:
+            # Damage the window met before the check ran: open again with the check,
+            # which moves the file aside and offers the newest backup, as it always did.
+            store.close()
+            store = open_store_with_recovery(data_dir)
+            if store is None:
+                return 2
+            win = MainWindow(store)
+            checked = True
         guard.files_received.connect(win.open_files_from_outside)
         win.show()
         _warm_up_writes(store)
+        if not checked:
+            from PySide6.QtCore import QTimer
+
+            from tracker.ui.recovery import check_after_start
+
+            QTimer.singleShot(0, lambda: check_after_start(win.ctx, win))
         if files:
             from PySide6.QtCore import QTimer
 
@@ -100,9 +120,9 @@ def _report_ready_and_quit(app, win) -> None:
                 win.show_page(key)
                 win.repaint()
                 app.processEvents()
-            import resource
+            from tracker.procmem import peak_rss_kb
 
-            rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            rss_kb = peak_rss_kb()
             extra = f" rss_mb={rss_kb / 1024:.1f}"
         print("READY" + extra, flush=True)
         app.quit()

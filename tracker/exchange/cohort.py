@@ -154,7 +154,7 @@ def row_for(path: Path, reading: ProgressReading,
     check = (known or _shipped_only()).check(reading.curriculum)
     return CohortRow(
         path=path, learner=reading.learner_name,
-        target_level=reading.document.learner.target_level,
+        target_level=reading.target_level,
         current_level=reading.current_level,
         levels=reading.summary, exported_at=reading.exported_at, integrity=reading.integrity,
         unknown_milestones=len(reading.unknown_milestones),
@@ -318,12 +318,9 @@ def _worker_known(known: KnownPacks | None) -> KnownPacks | None:
 
 
 def _peak_rss_kb() -> int:
-    try:
-        import resource
-    except ImportError:  # Windows
-        return 0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak // 1024 if sys.platform == "darwin" else peak
+    from tracker.procmem import peak_rss_kb
+
+    return peak_rss_kb()
 
 
 def _pool_context() -> Any:
