@@ -143,3 +143,110 @@ def test_keys_counted_on_bytes_as_on_text(text):
     from tracker.exchange.digest import count_keys, count_keys_utf8
 
     assert count_keys_utf8(text.encode("utf-8")) == count_keys(text)
+
+
+# ------------------------------------------------------------------ the fast model check
+def _models_under(model, seen=None):
+    import typing
+
+    from pydantic import BaseModel
+
+    seen = set() if seen is None else seen
+    if model in seen:
+        return seen
+    seen.add(model)
+    stack = [f.annotation for f in model.model_fields.values()]
+    while stack:
+        tp = stack.pop()
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            _models_under(tp, seen)
+        stack.extend(typing.get_args(tp))
+    return seen
+
+
+def test_every_model_validator_of_a_progress_file_is_restated_by_the_fast_check():
+    from tracker.exchange import models
+
+    found = set()
+    for model in _models_under(models.ProgressBody):
+        decorators = model.__pydantic_decorators__
+        for kind in ("model_validators", "field_validators", "root_validators", "validators"):
+            for name in getattr(decorators, kind):
+                found.add((model.__name__, name))
+    assert found == models.MIRRORED_MODEL_VALIDATORS
+
+
+def _variants(doc: dict):
+    """The document with one value made wrong (or odd but right) at a time."""
+    import copy
+
+    bad_values = [None, 1, 1.5, True, "", "x" * 5000, "not an id!", "2025-13-40", [], {},
+                  "\u202eevil", "2024-01-01T00:00:00Z", "done", "verified", "sha256", -1]
+
+    def places(node, path=()):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if path == () and k == "curriculum":
+                    continue
+                yield path + (k,)
+                yield from places(v, path + (k,))
+        elif isinstance(node, list):
+            for i, v in enumerate(node[:2]):
+                yield path + (i,)
+                yield from places(v, path + (i,))
+
+    for where in places(doc):
+        for bad in bad_values:
+            d = copy.deepcopy(doc)
+            node = d
+            for k in where[:-1]:
+                node = node[k]
+            node[where[-1]] = bad
+            yield d
+        d = copy.deepcopy(doc)
+        node = d
+        for k in where[:-1]:
+            node = node[k]
+        if isinstance(node, dict):
+            del node[where[-1]]
+            yield d
+            node["surprise"] = 1
+            yield d
+    for extra in ({"progress": doc["progress"] + doc["progress"][:1]},
+                  {"readiness": doc["readiness"] + doc["readiness"][:1]},
+                  {"format_version": 1},
+                  {"learner": {**doc["learner"], "stack": {"cloud": "gcp"}}},
+                  {"certifications": [{**doc["certifications"][0], "expires": "2000-01-01"}]}):
+        yield {**doc, **extra}
+
+
+def test_the_fast_check_says_yes_exactly_when_the_model_does(filled_doc):
+    from pydantic import ValidationError
+
+    from tracker.exchange.models import ProgressBody, progress_body_ok
+
+    said = {True: 0, False: 0}
+    for variant in _variants(filled_doc):
+        try:
+            ProgressBody.model_validate(variant)
+            model_ok = True
+        except ValidationError:
+            model_ok = False
+        assert progress_body_ok(variant) is model_ok, variant
+        said[model_ok] += 1
+    assert said[True] > 10 and said[False] > 100
+
+
+@pytest.fixture
+def filled_doc(store) -> dict:
+    from tracker.db.types import CertificationInput, Review
+
+    store.set_profile(name="Zoë", target_level="mlops", experience_years=2)
+    store.set_states({"python.venv": "done", "python.tests": "done", "docker.build": "learning"})
+    store.add_evidence("python.tests", "https://github.com/example/repo")
+    store.add_certification(CertificationInput(name="CKA", issuer="CNCF", earned="2024-01-10",
+                                               expires="2027-01-10"))
+    store.add_study_session(45, "2025-02-20", "python", "reading")
+    store.add_reviews([Review("python.venv", "verified", "nice", "Ana", "2025-03-03T10:00:00Z",
+                              "", "")])
+    return build_progress_document(store.snapshot(), now=NOW)

@@ -51,6 +51,7 @@ from tracker.exchange.models import (
     Pack,
     ProgressBody,
     ProgressFile,
+    progress_body_ok,
     validation_message,
 )
 from tracker.exchange.safe_json import LoadError
@@ -298,11 +299,12 @@ class ProgressReading:
     recomputed readiness and whether the file was modified after export.
 
     ``summary`` (percent and ready per level) is computed on reading; the full readiness
-    with gaps (``results``) on first use. Immutable apart from that cache; share freely.
+    with gaps (``results``) on first use, and so is ``document`` (the validated model) when
+    a cohort read checked the file without building it. Immutable apart from those caches;
+    share freely.
     """
 
     source: str
-    document: ProgressBody
     raw: dict[str, Any] = field(repr=False)
     curriculum: Curriculum = field(repr=False)
     digest: str = ""
@@ -315,17 +317,26 @@ class ProgressReading:
     def results(self) -> tuple[rd.LevelReadiness, ...]:
         return tuple(rd.readiness(self.curriculum, self.states))
 
+    @cached_property
+    def document(self) -> ProgressBody:
+        """The file as the validated model (the read has checked it already)."""
+        return ProgressBody.model_validate(self.raw)
+
+    @property
+    def target_level(self) -> str | None:
+        return self.raw["learner"]["target_level"]
+
     @property
     def learner(self) -> dict[str, Any]:
         return dict(self.raw["learner"])
 
     @property
     def learner_name(self) -> str:
-        return self.document.learner.name
+        return self.raw["learner"]["name"]
 
     @property
     def exported_at(self) -> str:
-        return self.document.exported_at
+        return self.raw["exported_at"]
 
     @property
     def current_level(self) -> str | None:
@@ -438,14 +449,15 @@ def _read_with_span(data: bytes, source: str, start: int,
     try:
         safe_json.check_format(value, source, PROGRESS_FORMAT, PROGRESS_VERSION,
                                "a progress file")
-        doc = ProgressBody.model_validate(value)
-    except (LoadError, ValidationError):
+    except LoadError:
+        return None
+    if not progress_body_ok(value):  # the model's checks, without building the model
         return None
     digest, keys = digest_and_keys(value, entry.piece)
     if keys + 3 != text_keys + span.keys:
         return None
     assert isinstance(entry.result, Curriculum)
-    return _reading(source, value, doc, entry.result, entry.index, digest)
+    return _reading(source, value, None, entry.result, entry.index, digest)
 
 
 def read_progress_value(value: Any, source: str = "progress file", *,
@@ -463,22 +475,27 @@ def read_progress_value(value: Any, source: str = "progress file", *,
     return _reading(source, value, doc, entry.result, entry.index, digest)
 
 
-def _reading(source: str, value: dict[str, Any], doc: ProgressBody, cur: Curriculum,
+def _reading(source: str, value: dict[str, Any], doc: ProgressBody | None, cur: Curriculum,
              index: CurriculumIndex | None, digest: str) -> ProgressReading:
-    target = doc.learner.target_level
+    """The reading of a validated ``value`` (``doc``: its model, if built already)."""
+    target = value["learner"]["target_level"]
     if target is not None and target not in cur.level_by_id:
         raise LoadError(f"{source}: learner.target_level {target!r} is not a level of the "
                         "embedded curriculum")
     known = cur.milestone_by_id
-    unknown = [p.milestone for p in doc.progress if p.milestone not in known]
-    unknown += [r.milestone for r in doc.reviews
-                if r.milestone not in known and r.milestone not in unknown]
-    states = {p.milestone: p.state for p in doc.progress if p.milestone in known}
-    return ProgressReading(
-        source=source, document=doc, raw=value, curriculum=cur, digest=digest,
-        integrity="ok" if digest == doc.integrity.digest else "modified",
+    progress = value["progress"]
+    unknown = [p["milestone"] for p in progress if p["milestone"] not in known]
+    unknown += [r["milestone"] for r in value["reviews"]
+                if r["milestone"] not in known and r["milestone"] not in unknown]
+    states = {p["milestone"]: p["state"] for p in progress if p["milestone"] in known}
+    reading = ProgressReading(
+        source=source, raw=value, curriculum=cur, digest=digest,
+        integrity="ok" if digest == value["integrity"]["digest"] else "modified",
         unknown_milestones=tuple(unknown), states=states,
         summary=(index or CurriculumIndex(cur)).summarize(states))
+    if doc is not None:
+        reading.__dict__["document"] = doc  # the cached_property's slot
+    return reading
 
 
 def read_progress_file(path: str | Path, *,
