@@ -101,7 +101,8 @@ class Store:
     # ---------------------------------------------------------------- opening
     @classmethod
     def open(cls, folder: str | Path | None = None, *, clock: Callable[[], datetime] = utc_now,
-             sync: bool = True, daily_backup: bool = True) -> "Store":
+             sync: bool = True, daily_backup: bool = True,
+             check: bool = True) -> "Store":
         """Open (creating if needed) the database in ``folder``, migrate, sync the pack.
 
         On the way: ``quick_check`` (a damaged file or one that is not a database is moved
@@ -111,12 +112,21 @@ class Store:
         backup when the newest is over a day old and the file changed since (a listing and
         two stats when not due; milliseconds when due). When the schema is current and the
         pack unchanged, nothing here imports SQLAlchemy or Alembic.
+
+        ``check=False`` (the GUI, for a fast start): no ``quick_check`` unless a migration
+        is due; the caller must run :func:`tracker.db.integrity.quick_check` soon after
+        (the GUI does it in a worker once its window shows) and handle damage as here.
         """
         from tracker.db import integrity
 
         folder = paths.data_dir(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        rev, needs_migration = integrity.open_check(folder, now=clock())
+        if not check and daily_backup and paths.db_path(folder).exists():
+            from tracker.db import backup
+
+            # A backup is due: it copies the file anyway; check it first, as always.
+            check = backup.backup_due(folder, now=clock())
+        rev, needs_migration = integrity.open_check(folder, now=clock(), quick=check)
         if rev is not None and not needs_migration and daily_backup:
             from tracker.db import backup
 
