@@ -201,3 +201,39 @@ def test_link_button_shows_ampersands_literally(qtbot):
     b.show()
     assert "Weights && Biases" in b.text()  # doubled: Qt shows one literal "&"
     assert b.full_text() == "Track runs in MLflow or Weights & Biases"
+
+
+class _Days:
+    """A store's two day queries over fixed data, counting the reads from before ``since``."""
+
+    def __init__(self, done: dict[str, int], minutes: dict[str, int]):
+        self.done, self.minutes, self.sinces = done, minutes, []
+
+    def done_days(self, since: str) -> dict[str, int]:
+        self.sinces.append(since)
+        return {d: n for d, n in self.done.items() if d >= since}
+
+    def study_minutes_by_day(self, since: str) -> dict[str, int]:
+        return {d: m for d, m in self.minutes.items() if d >= since}
+
+
+@pytest.mark.parametrize("streak_days", [0, 1, 30, 300, 362, 363, 364, 365, 400, 1000])
+def test_the_dashboard_reads_a_year_of_days_unless_the_streak_is_longer(streak_days):
+    """The streak and the heatmap are those of the whole history; only a streak that
+    reaches the heatmap's first day makes the dashboard read the older days."""
+    from tracker.ui.pages.dashboard import EVERY_DAY, active_history
+
+    today = date(2025, 3, 12)
+    done = {(today - timedelta(days=i)).isoformat(): 1 for i in range(streak_days)}
+    done.update({(today - timedelta(days=i)).isoformat(): 2 for i in range(1500, 1600)})
+    minutes = {(today - timedelta(days=i)).isoformat(): 20 for i in range(streak_days + 1,
+                                                                          streak_days + 5)}
+    store = _Days(done, minutes)
+    got_done, got_minutes, streak = active_history(store, today)
+    whole = active_days(done, minutes)
+    assert streak == current_streak(whole, today)
+    assert heatmap_weeks(today, got_done, got_minutes) == heatmap_weeks(today, done, minutes)
+    if streak_days <= 300:
+        assert EVERY_DAY not in store.sinces  # a year of days was enough
+    if streak_days >= 400:
+        assert EVERY_DAY in store.sinces

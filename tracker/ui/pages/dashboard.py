@@ -24,7 +24,8 @@ from tracker.ui.pages.dashboard_cards import (ExpiringCertsCard, MentorFeedbackC
                                              expiring_soon, needs_work)
 from tracker.ui.widgets import Card, LinkButton, breakable, fmt_percent, label
 from tracker.ui.widgets.charts import (AreaChart, AreaRow, LevelBars, LevelRow, StudyHeatmap,
-                                       current_streak, active_days, heatmap_weeks)
+                                       current_streak, active_days, heatmap_start,
+                                       heatmap_weeks)
 from tracker.ui.widgets.study_totals import heat_totals_text
 
 NEXT_STEPS = 5
@@ -58,6 +59,23 @@ def _parse(ts: str) -> datetime:
     return datetime.fromisoformat(ts.replace("Z", "+00:00"))
 
 
+def active_history(store, today: date) -> tuple[dict[str, int], dict[str, int], int]:
+    """Milestones done and study minutes per day over the heatmap's weeks, and the current
+    streak. The days before the heatmap are read only when the streak reaches back to its
+    first day (it may be longer than the heatmap shows): a long history costs the
+    dashboard a year of days, not all of them."""
+    start = heatmap_start(today)
+    done = store.done_days(start.isoformat())
+    minutes = store.study_minutes_by_day(start.isoformat())
+    active = active_days(done, minutes)
+    streak = current_streak(active, today)
+    last = today if today.isoformat() in active else today - timedelta(days=1)
+    if last - timedelta(days=streak) < start:  # the day that ended it is not loaded
+        streak = current_streak(active_days(store.done_days(EVERY_DAY),
+                                            store.study_minutes_by_day(EVERY_DAY)), today)
+    return done, minutes, streak
+
+
 def load(store) -> DashboardData:
     """Read the store and compute the dashboard (a few ms; any thread that owns the store)."""
     from tracker.db.store import iso
@@ -80,15 +98,11 @@ def load(store) -> DashboardData:
         steps = list(by_id[focus.id].gaps[:NEXT_STEPS])
         history = store.history(since=iso(now - timedelta(days=rd.PACE_WINDOW_DAYS)))
         pace = rd.pace(cur, history, now, states, focus.id)
-    # Every active day (one row per day, so cheap even for 20,000 sessions): the streak may
-    # be longer than the heatmap shows.
-    done = store.done_days(EVERY_DAY)
-    minutes = store.study_minutes_by_day(EVERY_DAY)
+    done, minutes, streak = active_history(store, today)
     return DashboardData(
         cur=cur, name=profile.name, results=results, current=current, next=nxt, focus=focus,
         target_set=target_set, breakdown=area, steps=steps or [], pace=pace, today=today,
-        heat=heatmap_weeks(today, done, minutes),
-        streak=current_streak(active_days(done, minutes), today),
+        heat=heatmap_weeks(today, done, minutes), streak=streak,
         expiring=expiring_soon(store.certifications(), today),
         feedback=needs_work(store.reviews(), cur))
 
