@@ -83,7 +83,8 @@ def run_gui(data_dir: str | None = None, debug: bool = False,
             checked = True
         guard.files_received.connect(win.open_files_from_outside)
         win.show()
-        _warm_up_writes(store)
+        # No warm-up of the write side (SQLAlchemy, 30-odd MB): a tick writes with plain
+        # sqlite3 (tracker.db.state_writer); the ORM loads on the first other kind of write.
         if not checked:
             from PySide6.QtCore import QTimer
 
@@ -128,17 +129,3 @@ def _report_ready_and_quit(app, win) -> None:
         app.quit()
 
     QTimer.singleShot(0, ready)
-
-
-def _warm_up_writes(store) -> None:
-    """Load the write side (SQLAlchemy) on a background thread once the window is up, so
-    neither start-up nor the first tick waits for the import. It only imports modules and
-    creates the engine; a tick that comes first simply waits for it.
-
-    Not a daemon: a quit right after start-up waits for it (a fraction of a second). A
-    daemon thread still importing when the interpreter finalizes can be stopped inside a
-    PySide6 wrapper's deallocation (a C++ frame) and abort the process ("terminate called
-    without an active exception"); seen in about 1 run in 12 of a quick start-and-quit."""
-    import threading
-
-    threading.Thread(target=store.warm_up, name="warm-up", daemon=False).start()

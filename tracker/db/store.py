@@ -92,6 +92,7 @@ class Store:
         self._read = Reader(self.path)
         self._engine_obj = engine
         self._writer_obj: Writer | None = None
+        self._states_obj: Any = None  # tracker.db.state_writer.StateWriter, on first tick
         self._writer_lock = threading.Lock()
         self._curriculum: Curriculum | None = None
         # One line when the active pack file could not be used and the curriculum stored
@@ -173,6 +174,8 @@ class Store:
 
     def close(self) -> None:
         self._read.close()
+        if self._states_obj is not None:
+            self._states_obj.close()
         if self._engine_obj is not None:
             self._engine_obj.dispose()
 
@@ -307,7 +310,16 @@ class Store:
         bad = [st for st in changes.values() if st not in STATES]
         if bad:
             raise InputError(f"unknown state {bad[0]!r} (one of: {', '.join(STATES)})")
-        return self._w().set_states(changes, source)
+        return self._states().set_states(changes, source, self.now())
+
+    def _states(self) -> Any:
+        if self._states_obj is None:
+            from tracker.db.state_writer import StateWriter
+
+            with self._writer_lock:
+                if self._states_obj is None:
+                    self._states_obj = StateWriter(self.path)
+        return self._states_obj
 
     def set_note(self, milestone: str, note: str) -> str:
         """Replace a milestone's note; returns the previous note (for undo)."""
