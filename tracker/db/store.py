@@ -338,6 +338,10 @@ class Store:
         """Milestones newly done per day (YYYY-MM-DD) since a timestamp, for the heatmap."""
         return self._read.done_days(since)
 
+    def streak_before(self, day: str, min_minutes: int) -> int:
+        """Consecutive active days ending the day before ``day`` (see Reader)."""
+        return self._read.streak_before(day, min_minutes)
+
     # ---------------------------------------------------------------- evidence
     def evidence(self, milestone: str | None = None) -> list[Evidence]:
         return self._read.evidence(milestone)

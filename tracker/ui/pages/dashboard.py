@@ -24,14 +24,14 @@ from tracker.ui.pages.dashboard_cards import (ExpiringCertsCard, MentorFeedbackC
                                              expiring_soon, needs_work)
 from tracker.ui.widgets import Card, LinkButton, breakable, fmt_percent, label
 from tracker.ui.widgets.charts import (AreaChart, AreaRow, LevelBars, LevelRow, StudyHeatmap,
-                                       current_streak, active_days, heatmap_start,
+                                       MIN_STUDY_MINUTES, current_streak, active_days,
+                                       heatmap_start,
                                        heatmap_weeks)
 from tracker.ui.widgets.study_totals import heat_totals_text
 
 NEXT_STEPS = 5
 RELEVANT = frozenset({Kinds.PROGRESS, Kinds.PROFILE, Kinds.STUDY, Kinds.CURRICULUM,
                       Kinds.CERTS, Kinds.REVIEWS})
-EVERY_DAY = "0001-01-01"  # the streak looks at the whole history, not only the heatmap
 
 
 @dataclass(frozen=True)
@@ -61,18 +61,17 @@ def _parse(ts: str) -> datetime:
 
 def active_history(store, today: date) -> tuple[dict[str, int], dict[str, int], int]:
     """Milestones done and study minutes per day over the heatmap's weeks, and the current
-    streak. The days before the heatmap are read only when the streak reaches back to its
-    first day (it may be longer than the heatmap shows): a long history costs the
-    dashboard a year of days, not all of them."""
+    streak. When the streak reaches back to the heatmap's first day (it may be longer than
+    the heatmap shows), the store counts on from there, a day per index lookup: a long
+    history costs the dashboard a year of days, not all of them."""
     start = heatmap_start(today)
     done = store.done_days(start.isoformat())
     minutes = store.study_minutes_by_day(start.isoformat())
     active = active_days(done, minutes)
     streak = current_streak(active, today)
     last = today if today.isoformat() in active else today - timedelta(days=1)
-    if last - timedelta(days=streak) < start:  # the day that ended it is not loaded
-        streak = current_streak(active_days(store.done_days(EVERY_DAY),
-                                            store.study_minutes_by_day(EVERY_DAY)), today)
+    if last - timedelta(days=streak) < start:  # every day from the first one is active
+        streak += store.streak_before(start.isoformat(), MIN_STUDY_MINUTES)
     return done, minutes, streak
 
 
