@@ -110,7 +110,9 @@ def app_starter(data_dir: Path, extra_env: dict[str, str] | None = None
                 ) -> Callable[[], float]:
     """One measured start of the app on ``data_dir`` per call (the first start, which
     creates, migrates or syncs, is made here, not measured)."""
-    env = {**_env(), READY_ENV: "1", **(extra_env or {})}
+    # Always the dashboard (the page that reads the history): the page a window opens on
+    # is remembered per data folder, and the memory run ends on the last page.
+    env = {**_env(), READY_ENV: "1", "MLOPS_TRACKER_PAGE": "dashboard", **(extra_env or {})}
     cmd = [sys.executable, "-m", "tracker", "--data-dir", str(data_dir)]
     time_until_ready(cmd, env)
     return lambda: time_until_ready(cmd, env)[0]

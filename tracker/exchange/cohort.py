@@ -1,8 +1,11 @@
 """A cohort: many learners' progress files read at once, for a mentor's table.
 
-Fast by design: ``json.loads`` in C, the models validated by pydantic-core, each distinct
+Fast by design: ``json.loads`` in C, the models' rules checked by pydantic-core without
+building the models (:func:`tracker.exchange.models.progress_body_ok`), each distinct
 embedded curriculum validated once per process (cached by the hash of its canonical JSON,
-which also feeds the integrity digest), readiness from :mod:`tracker.readiness`. A large
+which also feeds the integrity digest) and, once its bytes are known, not even parsed again
+in a file that holds the same bytes (:class:`tracker.exchange.progress.CurriculumCache`),
+readiness from :class:`tracker.readiness.CurriculumIndex`. A large
 cohort is read by a pool of processes (``concurrent.futures``, one per core): each reads a
 chunk of files and sends back only the light rows, so no process ever holds more than the
 one document it is reading. Bad files are skipped with one line each; they never stop the
