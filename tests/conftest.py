@@ -124,3 +124,29 @@ def cli(tmp_path: Path):
 
     run.data_dir = data  # type: ignore[attr-defined]
     return run
+
+
+class FaultyConnection:
+    """A sqlite3 connection that raises ``error`` on the first statement ``when`` accepts
+    (sqlite3.Connection methods cannot be patched: the writer is handed this instead)."""
+
+    def __init__(self, con, when, error):
+        self._con, self._when, self._error = con, when, error
+
+    def execute(self, sql, *args):
+        if self._error is not None and self._when(sql, args):
+            error, self._error = self._error, None
+            raise error
+        return self._con.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def faulty_ticks(store, monkeypatch: pytest.MonkeyPatch, when, error) -> None:
+    """Make the tick writer's connections raise ``error`` once (see FaultyConnection)."""
+    from tracker.db.state_writer import StateWriter
+
+    real = StateWriter._conn
+    monkeypatch.setattr(StateWriter, "_conn",
+                        lambda self: FaultyConnection(real(self), when, error))

@@ -62,19 +62,38 @@ def run_gui(data_dir: str | None = None, debug: bool = False,
 
     # A damaged database has been moved aside by then; this offers the newest backup. A
     # newer or unopenable one ends here with one line.
+    # The structural check that grows with the file (quick_check: a quarter of a second on a
+    # big history on a busy machine) runs once the window is up (check_after_start).
     try:
-        store = open_store_with_recovery(data_dir)
+        store = open_store_with_recovery(data_dir, check=False)
         if store is None:
             return 2
+        from tracker.db.errors import DamagedDatabaseError
         from tracker.ui.mainwindow import MainWindow
 
-        win = MainWindow(store)
+        try:
+            win = MainWindow(store)
+            checked = False
+        except DamagedDatabaseError:
+            # Damage the window met before the check ran: open again with the check,
+            # which moves the file aside and offers the newest backup, as it always did.
+            store.close()
+            store = open_store_with_recovery(data_dir)
+            if store is None:
+                return 2
+            win = MainWindow(store)
+            checked = True
         guard.files_received.connect(win.open_files_from_outside)
         win.show()
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(0, gc_policy.freeze_start_up)  # after the first paint
-        _warm_up_writes(store)
+        # No warm-up of the write side (SQLAlchemy, 30-odd MB): a tick writes with plain
+        # sqlite3 (tracker.db.state_writer); the ORM loads on the first other kind of write.
+        if not checked:
+            from tracker.ui.recovery import check_after_start
+
+            QTimer.singleShot(0, lambda: check_after_start(win.ctx, win))
         if files:
             QTimer.singleShot(0, lambda: win.open_files(files))
         if os.environ.get("MLOPS_TRACKER_EXIT_WHEN_READY"):
@@ -103,25 +122,11 @@ def _report_ready_and_quit(app, win) -> None:
                 win.show_page(key)
                 win.repaint()
                 app.processEvents()
-            import resource
+            from tracker.procmem import peak_rss_kb
 
-            rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            rss_kb = peak_rss_kb()
             extra = f" rss_mb={rss_kb / 1024:.1f}"
         print("READY" + extra, flush=True)
         app.quit()
 
     QTimer.singleShot(0, ready)
-
-
-def _warm_up_writes(store) -> None:
-    """Load the write side (SQLAlchemy) on a background thread once the window is up, so
-    neither start-up nor the first tick waits for the import. It only imports modules and
-    creates the engine; a tick that comes first simply waits for it.
-
-    Not a daemon: a quit right after start-up waits for it (a fraction of a second). A
-    daemon thread still importing when the interpreter finalizes can be stopped inside a
-    PySide6 wrapper's deallocation (a C++ frame) and abort the process ("terminate called
-    without an active exception"); seen in about 1 run in 12 of a quick start-and-quit."""
-    import threading
-
-    threading.Thread(target=store.warm_up, name="warm-up", daemon=False).start()

@@ -117,8 +117,9 @@ def configure(data_dir: str | os.PathLike[str] | None = None, *, debug: bool = F
     if now:
         start_logging()
     elif gui:
-        # Not a daemon (it takes milliseconds): a daemon thread still running at exit can
-        # abort the process inside PySide6 (see app._warm_up_writes).
+        # Not a daemon (it takes milliseconds): a daemon thread still running when the
+        # interpreter finalizes can be stopped inside a PySide6 wrapper's deallocation and
+        # abort the process ("terminate called without an active exception").
         threading.Thread(target=start_logging, name="log-setup", daemon=False).start()
 
 

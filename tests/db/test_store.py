@@ -67,6 +67,21 @@ def test_unknown_id_changes_nothing(store: Store):
 
 
 def test_failed_transaction_rolls_back(store: Store, monkeypatch: pytest.MonkeyPatch):
+    from tests.conftest import faulty_ticks
+
+    faulty_ticks(store, monkeypatch,
+                 lambda sql, args: "progress_event" in sql and "python.tests" in args[0],
+                 OSError("disk full"))
+    with pytest.raises(OSError):
+        store.set_states({"python.venv": "done", "python.tests": "done"})
+    monkeypatch.undo()
+    assert store.states() == {}
+    assert raw(store, "SELECT count(*) FROM progress_event") == [(0,)]
+    assert store.set_states({"python.venv": "done"}) == {"python.venv": "todo"}
+
+
+def test_a_failed_orm_transaction_rolls_back(store: Store, monkeypatch: pytest.MonkeyPatch):
+    """The same for the ORM writer (every other kind of write)."""
     from tracker.db import models
 
     original = models.ProgressEventRow.__init__
@@ -78,7 +93,7 @@ def test_failed_transaction_rolls_back(store: Store, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(models.ProgressEventRow, "__init__", boom)
     with pytest.raises(OSError):
-        store.set_states({"python.venv": "done", "python.tests": "done"})
+        store._w().set_states({"python.venv": "done", "python.tests": "done"}, "app")
     monkeypatch.undo()
     assert store.states() == {}
     assert raw(store, "SELECT count(*) FROM progress_event") == [(0,)]

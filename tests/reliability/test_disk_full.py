@@ -55,7 +55,24 @@ def test_database_full_while_committing_is_a_clear_error_and_nothing_half_saved(
 
 def test_io_error_at_commit_is_a_clear_error_and_rolls_back(filled,
                                                            monkeypatch: pytest.MonkeyPatch):
+    from tests.conftest import faulty_ticks
+
     before = filled.states()
+    faulty_ticks(filled, monkeypatch, lambda sql, args: sql == "COMMIT",
+                 sqlite3.OperationalError("disk I/O error"))
+    with pytest.raises(StorageError, match="I/O error"):
+        filled.set_states({"docker.build": "done", "python.tests": "learning"})
+    monkeypatch.undo()
+    assert filled.states() == before
+    filled.set_states({"docker.build": "done"})
+    assert filled.states()["docker.build"] == "done"
+    assert integrity(filled.path) == ["ok"]
+
+
+def test_io_error_at_an_orm_commit_is_a_clear_error_and_rolls_back(
+        filled, monkeypatch: pytest.MonkeyPatch):
+    """The same for the ORM writer (every other kind of write)."""
+    before = filled.progress()["python.venv"].note
     dialect = filled._engine.dialect
 
     def broken_commit(dbapi_connection) -> None:
@@ -63,11 +80,9 @@ def test_io_error_at_commit_is_a_clear_error_and_rolls_back(filled,
 
     monkeypatch.setattr(dialect, "do_commit", broken_commit)
     with pytest.raises(StorageError, match="I/O error"):
-        filled.set_states({"docker.build": "done", "python.tests": "learning"})
+        filled.set_note("python.venv", "changed")
     monkeypatch.undo()
-    assert filled.states() == before
-    filled.set_states({"docker.build": "done"})
-    assert filled.states()["docker.build"] == "done"
+    assert filled.progress()["python.venv"].note == before
     assert integrity(filled.path) == ["ok"]
 
 

@@ -225,3 +225,76 @@ def test_run_with_progress_hands_back_errors(qtbot):
     with pytest.raises(ValueError, match="nope"):
         recovery.run_with_progress(None, "Working…", boom)
     assert recovery.run_with_progress(None, "Working…", lambda: 42) == 42
+
+
+# ------------------------------------------------------------------- check after start-up
+def damaged_late(store: Store) -> tuple[Path, backup.BackupInfo]:
+    """A database whose schema and current state read fine but whose history pages at the
+    end of the file are damaged: only quick_check notices, not opening it."""
+    b = backup.make_backup(store.folder, reason="daily")
+    with sqlite3.connect(store.path) as con:
+        con.executemany("INSERT INTO progress_event (milestone_id, state, previous_state, at,"
+                        " source) VALUES ('python.venv', 'done', 'todo', ?, 'test')",
+                        [(f"2025-01-01T00:00:{i % 60:02d}.000000Z",) for i in range(4000)])
+    store.close()
+    from tests.reliability.conftest import checkpoint
+
+    checkpoint(store.path)
+    data = bytearray(store.path.read_bytes())
+    for off in range(len(data) - 4096 * 3, len(data), 4096):
+        data[off:off + 64] = b"\xa5" * 64
+    store.path.write_bytes(bytes(data))
+    return store.folder, b
+
+
+def test_damage_found_after_start_up_is_reported_as_at_start_up(qtbot, filled):
+    from tracker.ui.context import AppContext, Kinds
+
+    folder, b = damaged_late(filled)
+    store = recovery.open_store_with_recovery(folder, check=False)  # no dialog: unchecked
+    assert store is not None
+    assert store.states() == {"python.venv": "done", "python.packaging": "learning"}
+    ctx = AppContext(store)
+    answers = Answers("Restore This Backup")
+    with qtbot.waitSignal(ctx.changed, timeout=20000) as sig:
+        recovery.check_after_start(ctx, None)
+    assert sig.args[0] == Kinds.ALL
+    assert ctx.store is not store
+    moved = next(folder.glob("tracker.sqlite3.damaged-*[0-9]"))
+    assert str(moved) in answers.texts[0] and "moved aside, not deleted" in answers.texts[0]
+    assert ctx.store.states() == {"python.venv": "done", "python.packaging": "learning"}
+    from tracker.db.integrity import quick_check
+
+    assert quick_check(ctx.store.path) is None
+    ctx.store.close()
+
+
+def test_quitting_after_damage_found_late_ends_the_app_with_code_2(qtbot, filled,
+                                                                  monkeypatch):
+    from tracker.ui.context import AppContext
+
+    folder, _b = damaged_late(filled)
+    store = recovery.open_store_with_recovery(folder, check=False)
+    ctx = AppContext(store)
+    codes: list[int] = []
+    monkeypatch.setattr(QApplication, "exit", staticmethod(lambda code=0: codes.append(code)))
+    Answers("Quit")
+    recovery.check_after_start(ctx, None)
+    qtbot.waitUntil(lambda: codes == [2], timeout=20000)
+    assert len(list(folder.glob("tracker.sqlite3.damaged-*[0-9]"))) == 1
+
+
+def test_a_whole_database_checked_after_start_up_changes_nothing(qtbot, filled):
+    from tracker.ui.context import AppContext
+
+    ctx = AppContext(filled)
+    done = []
+    real = ctx.run_in_worker
+
+    def spy(fn, on_done, on_error=None):
+        real(fn, lambda r: (on_done(r), done.append(r)), on_error)
+
+    ctx.run_in_worker = spy
+    recovery.check_after_start(ctx, None)
+    qtbot.waitUntil(lambda: done == [None], timeout=20000)
+    assert ctx.store is filled and not list(filled.folder.glob("*.damaged-*"))

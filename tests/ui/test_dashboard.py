@@ -217,3 +217,80 @@ def test_all_still_needed_link_opens_the_cumulative_filter(qtbot, page, store):
     with qtbot.waitSignal(page.ctx.navigate) as blocker:
         qtbot.mouseClick(link, Qt.MouseButton.LeftButton)
     assert blocker.args == ["skills", TreeFilter(needed_for="senior")]
+
+
+class _Days:
+    """A store's day queries over fixed data, recording which were asked."""
+
+    def __init__(self, done: dict[str, int], minutes: dict[str, int]):
+        self.done, self.minutes, self.asked = done, minutes, []
+
+    def done_days(self, since: str) -> dict[str, int]:
+        self.asked.append(("done_days", since))
+        return {d: n for d, n in self.done.items() if d >= since}
+
+    def study_minutes_by_day(self, since: str) -> dict[str, int]:
+        return {d: m for d, m in self.minutes.items() if d >= since}
+
+    def streak_before(self, day: str, min_minutes: int) -> int:
+        self.asked.append(("streak_before", day))
+        before = date.fromisoformat(day) - timedelta(days=1)
+        active = active_days(self.done, self.minutes, min_minutes)
+        return current_streak(active, before) if before.isoformat() in active else 0
+
+
+@pytest.mark.parametrize("streak_days", [0, 1, 30, 300, 362, 363, 364, 365, 400, 1000])
+def test_the_dashboard_reads_a_year_of_days_unless_the_streak_is_longer(streak_days):
+    """The streak and the heatmap are those of the whole history; only a streak that
+    reaches the heatmap's first day makes the dashboard count on before it."""
+    from tracker.ui.pages.dashboard import active_history
+
+    today = date(2025, 3, 12)
+    done = {(today - timedelta(days=i)).isoformat(): 1 for i in range(streak_days)}
+    done.update({(today - timedelta(days=i)).isoformat(): 2 for i in range(1500, 1600)})
+    minutes = {(today - timedelta(days=i)).isoformat(): 20 for i in range(streak_days + 1,
+                                                                          streak_days + 5)}
+    store = _Days(done, minutes)
+    got_done, got_minutes, streak = active_history(store, today)
+    whole = active_days(done, minutes)
+    assert streak == current_streak(whole, today)
+    assert heatmap_weeks(today, got_done, got_minutes) == heatmap_weeks(today, done, minutes)
+    start = heatmap_start(today).isoformat()
+    assert all(since >= start for _, since in store.asked)  # never the whole history
+    counted_on = any(what == "streak_before" for what, _ in store.asked)
+    if streak_days <= 300:
+        assert not counted_on
+    if streak_days >= 400:
+        assert counted_on
+
+
+def test_the_database_counts_a_streak_as_the_dashboard_does(store):
+    """Store.streak_before (SQL, a day per index lookup) agrees with the day logic."""
+    import sqlite3
+
+    from tracker.ui.widgets.charts import MIN_STUDY_MINUTES
+
+    day0 = date(2025, 3, 12)
+    rows, sessions = [], []
+    for i in range(0, 200):
+        d = day0 - timedelta(days=i)
+        if i in (40, 41, 120):
+            continue  # gaps
+        if i % 3:
+            rows.append(("python.venv", "done" if i % 2 else "learning", "todo",
+                         f"{d.isoformat()}T{i % 24:02d}:00:00.000000Z"))
+        if i % 3 == 0 or i % 4 == 0:
+            sessions.append((d.isoformat(), 15 if i % 5 else 14))
+    con = sqlite3.connect(store.path)
+    with con:
+        con.executemany("INSERT INTO progress_event (milestone_id, state, previous_state, at,"
+                        " source) VALUES (?, ?, ?, ?, 'test')", rows)
+        con.executemany("INSERT INTO study_session (day, minutes, skill_id, note, created_at)"
+                        " VALUES (?, ?, NULL, '', '2025-01-01T00:00:00Z')", sessions)
+    con.close()
+    active = active_days(store.done_days("0001-01-01"), store.study_minutes_by_day("0001"))
+    for i in (0, 1, 2, 5, 30, 39, 40, 42, 43, 100, 121, 199, 250):
+        day = day0 - timedelta(days=i)
+        expected = current_streak(active, day - timedelta(days=1)) if \
+            (day - timedelta(days=1)).isoformat() in active else 0
+        assert store.streak_before(day.isoformat(), MIN_STUDY_MINUTES) == expected, i

@@ -78,9 +78,9 @@ def test_open_progress_file_shows_the_banner_and_the_same_numbers(qtbot, window,
 def test_hostile_learner_name_shows_as_plain_text(qtbot, store, learner):
     path, _ = learner
     reading = read_progress_file(path)
-    doc = reading.document
-    hostile = replace(reading, document=doc.model_copy(update={
-        "learner": doc.learner.model_copy(update={"name": "<b>x</b>"})}))
+    raw = reading.raw  # the reading's document is built from it
+    hostile = replace(reading, raw={**raw, "learner": {**raw["learner"], "name": "<b>x</b>"}})
+    assert hostile.document.learner.name == hostile.learner_name == "<b>x</b>"
     rw = ReviewWindow(hostile, settings_folder=store.folder)
     qtbot.addWidget(rw)
     assert rw.windowTitle().endswith("Review of <b>x</b>")
@@ -563,9 +563,9 @@ def test_closing_with_only_a_draft_asks_to_discard_it(qtbot, reviewing):
 def test_closing_question_shows_a_hostile_learner_name_as_plain_text(qtbot, store, learner):
     path, ids = learner
     reading = read_progress_file(path)
-    doc = reading.document
-    hostile = replace(reading, document=doc.model_copy(update={
-        "learner": doc.learner.model_copy(update={"name": "<b>x</b>"})}))
+    raw = reading.raw  # the reading's document is built from it
+    hostile = replace(reading, raw={**raw, "learner": {**raw["learner"], "name": "<b>x</b>"}})
+    assert hostile.document.learner.name == hostile.learner_name == "<b>x</b>"
     rw = ReviewWindow(hostile, settings_folder=store.folder)
     qtbot.addWidget(rw)
     rw.show()

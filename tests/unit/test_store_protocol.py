@@ -109,6 +109,8 @@ def test_the_reads_of_the_file_store_answer_from_the_file(file_store, store):
             args = ["curriculum_id"]
         elif name in ("done_days", "study_minutes_by_day"):
             args = ["2000-01-01"]
+        elif name == "streak_before":
+            args = ["2000-01-01", 15]
         elif name == "cert_verification":
             args = [file_store.certifications()[0]]
         elif name == "review_signature":

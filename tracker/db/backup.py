@@ -373,6 +373,23 @@ def last_change(folder: Path) -> float:
     return max(times, default=0.0)
 
 
+def backup_due(folder: Path, *, now: datetime | None = None) -> bool:
+    """Whether :func:`backup_if_due` would make a backup now: the newest backup is over a
+    day old (or there is none) and the database changed after it was written."""
+    now = now or datetime.now(UTC)
+    items = list_backups(folder)
+    if items:
+        newest = items[0]
+        if now - newest.created_at < DAY:
+            return False
+        try:
+            if last_change(folder) <= newest.path.stat().st_mtime:
+                return False
+        except FileNotFoundError:
+            pass
+    return True
+
+
 def backup_if_due(folder: Path, *, now: datetime | None = None) -> BackupInfo | None:
     """Start-up backup: when the newest backup is over a day old (or there is none) and the
     database changed after it was written. Cost when not due: a directory listing and two
@@ -381,16 +398,8 @@ def backup_if_due(folder: Path, *, now: datetime | None = None) -> BackupInfo | 
     A backup that cannot be written (disk full, read-only folder) does not stop the app from
     opening: it is skipped and tried again at the next start (None is returned)."""
     now = now or datetime.now(UTC)
-    items = list_backups(folder)
-    if items:
-        newest = items[0]
-        if now - newest.created_at < DAY:
-            return None
-        try:
-            if last_change(folder) <= newest.path.stat().st_mtime:
-                return None
-        except FileNotFoundError:
-            pass
+    if not backup_due(folder, now=now):
+        return None
     try:
         return make_backup(folder, reason="daily", now=now)
     except (integrity.StorageError, DamagedContentError, OSError):

@@ -256,12 +256,18 @@ def move_aside(path: Path, *, now: datetime | None = None, label: str = "damaged
         n += 1
 
 
-def open_check(folder: Path, *, now: datetime | None = None) -> tuple[str | None, bool]:
+def open_check(folder: Path, *, now: datetime | None = None,
+               quick: bool = True) -> tuple[str | None, bool]:
     """Start-up check of the database in ``folder``: ``(revision, needs_migration)``.
 
     A file written by a newer app raises NewerDatabaseError and is left untouched. A file
     that is damaged or not a database is moved aside and DamagedDatabaseError is raised,
     naming where it went, the newest good backup and the command that restores it.
+
+    ``quick=False`` leaves out ``quick_check`` of a file whose schema reads (it grows with
+    the file: 25 ms or more on a big history) when it is about to be migrated; the GUI
+    runs it in a worker once its window is up (tracker.ui.recovery.check_after_start) and
+    reports damage the same way. A file about to be migrated is always checked first.
     """
     from tracker.db import engine as dbengine
 
@@ -277,6 +283,8 @@ def open_check(folder: Path, *, now: datetime | None = None) -> tuple[str | None
         rev, problem = None, quick_check(db) or "its schema text is not UTF-8"
     if problem is None:
         needs_migration = dbengine.check_revision(rev, db)  # NewerDatabaseError: untouched
+        if not quick and not needs_migration:
+            return rev, needs_migration
         problem = quick_check(db)
         if problem is None:
             return rev, needs_migration

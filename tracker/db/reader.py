@@ -343,6 +343,20 @@ class Reader:
                 "SELECT substr(at, 1, 10), count(*) FROM progress_event "
                 "WHERE at >= ? AND state = 'done' GROUP BY substr(at, 1, 10)", (since,)))
 
+    def streak_before(self, day: str, min_minutes: int) -> int:
+        """How many consecutive days, ending the day before ``day`` (YYYY-MM-DD), are
+        active: a milestone done that day (UTC date of the change, as :meth:`done_days`) or
+        at least ``min_minutes`` of study. One index lookup per day, however long the
+        history (the dashboard's streak when it reaches back past the heatmap)."""
+        with self.read() as con:
+            return int(con.execute(
+                "WITH RECURSIVE d(day) AS (SELECT date(?, '-1 day') "
+                "UNION ALL SELECT date(day, '-1 day') FROM d WHERE day > '0001-01-01' AND ("
+                "EXISTS (SELECT 1 FROM progress_event WHERE at >= d.day "
+                "AND at < date(d.day, '+1 day') AND state = 'done') "
+                "OR (SELECT sum(minutes) FROM study_session WHERE study_session.day = d.day)"
+                " >= ?)) SELECT count(*) - 1 FROM d", (day, min_minutes)).fetchone()[0])
+
     def evidence(self, milestone: str | None = None) -> list[Evidence]:
         sql = "SELECT id, milestone_id, text, added_at FROM evidence"
         args: tuple[str, ...] = ()

@@ -92,6 +92,7 @@ class Store:
         self._read = Reader(self.path)
         self._engine_obj = engine
         self._writer_obj: Writer | None = None
+        self._states_obj: Any = None  # tracker.db.state_writer.StateWriter, on first tick
         self._writer_lock = threading.Lock()
         self._curriculum: Curriculum | None = None
         # One line when the active pack file could not be used and the curriculum stored
@@ -101,7 +102,8 @@ class Store:
     # ---------------------------------------------------------------- opening
     @classmethod
     def open(cls, folder: str | Path | None = None, *, clock: Callable[[], datetime] = utc_now,
-             sync: bool = True, daily_backup: bool = True) -> Store:
+             sync: bool = True, daily_backup: bool = True,
+             check: bool = True) -> Store:
         """Open (creating if needed) the database in ``folder``, migrate, sync the pack.
 
         On the way: ``quick_check`` (a damaged file or one that is not a database is moved
@@ -111,12 +113,21 @@ class Store:
         backup when the newest is over a day old and the file changed since (a listing and
         two stats when not due; milliseconds when due). When the schema is current and the
         pack unchanged, nothing here imports SQLAlchemy or Alembic.
+
+        ``check=False`` (the GUI, for a fast start): no ``quick_check`` unless a migration
+        is due; the caller must run :func:`tracker.db.integrity.quick_check` soon after
+        (the GUI does it in a worker once its window shows) and handle damage as here.
         """
         from tracker.db import integrity
 
         folder = paths.data_dir(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        rev, needs_migration = integrity.open_check(folder, now=clock())
+        if not check and daily_backup and paths.db_path(folder).exists():
+            from tracker.db import backup
+
+            # A backup is due: it copies the file anyway; check it first, as always.
+            check = backup.backup_due(folder, now=clock())
+        rev, needs_migration = integrity.open_check(folder, now=clock(), quick=check)
         if rev is not None and not needs_migration and daily_backup:
             from tracker.db import backup
 
@@ -162,6 +173,8 @@ class Store:
 
     def close(self) -> None:
         self._read.close()
+        if self._states_obj is not None:
+            self._states_obj.close()
         if self._engine_obj is not None:
             self._engine_obj.dispose()
 
@@ -296,7 +309,16 @@ class Store:
         bad = [st for st in changes.values() if st not in STATES]
         if bad:
             raise InputError(f"unknown state {bad[0]!r} (one of: {', '.join(STATES)})")
-        return self._w().set_states(changes, source)
+        return self._states().set_states(changes, source, self.now())
+
+    def _states(self) -> Any:
+        if self._states_obj is None:
+            from tracker.db.state_writer import StateWriter
+
+            with self._writer_lock:
+                if self._states_obj is None:
+                    self._states_obj = StateWriter(self.path)
+        return self._states_obj
 
     def set_note(self, milestone: str, note: str) -> str:
         """Replace a milestone's note; returns the previous note (for undo)."""
@@ -314,6 +336,10 @@ class Store:
     def done_days(self, since: str) -> dict[str, int]:
         """Milestones newly done per day (YYYY-MM-DD) since a timestamp, for the heatmap."""
         return self._read.done_days(since)
+
+    def streak_before(self, day: str, min_minutes: int) -> int:
+        """Consecutive active days ending the day before ``day`` (see Reader)."""
+        return self._read.streak_before(day, min_minutes)
 
     # ---------------------------------------------------------------- evidence
     def evidence(self, milestone: str | None = None) -> list[Evidence]:

@@ -1,8 +1,11 @@
 """A cohort: many learners' progress files read at once, for a mentor's table.
 
-Fast by design: ``json.loads`` in C, the models validated by pydantic-core, each distinct
+Fast by design: ``json.loads`` in C, the models' rules checked by pydantic-core without
+building the models (:func:`tracker.exchange.models.progress_body_ok`), each distinct
 embedded curriculum validated once per process (cached by the hash of its canonical JSON,
-which also feeds the integrity digest), readiness from :mod:`tracker.readiness`. A large
+which also feeds the integrity digest) and, once its bytes are known, not even parsed again
+in a file that holds the same bytes (:class:`tracker.exchange.progress.CurriculumCache`),
+readiness from :class:`tracker.readiness.CurriculumIndex`. A large
 cohort is read by a pool of processes (``concurrent.futures``, one per core): each reads a
 chunk of files and sends back only the light rows, so no process ever holds more than the
 one document it is reading. Bad files are skipped with one line each; they never stop the
@@ -154,7 +157,7 @@ def row_for(path: Path, reading: ProgressReading,
     check = (known or _shipped_only()).check(reading.curriculum)
     return CohortRow(
         path=path, learner=reading.learner_name,
-        target_level=reading.document.learner.target_level,
+        target_level=reading.target_level,
         current_level=reading.current_level,
         levels=reading.summary, exported_at=reading.exported_at, integrity=reading.integrity,
         unknown_milestones=len(reading.unknown_milestones),
@@ -321,12 +324,9 @@ def _worker_known(known: KnownPacks | None) -> KnownPacks | None:
 
 
 def _peak_rss_kb() -> int:
-    try:
-        import resource
-    except ImportError:  # Windows
-        return 0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak // 1024 if sys.platform == "darwin" else peak
+    from tracker.procmem import peak_rss_kb
+
+    return peak_rss_kb()
 
 
 def _pool_context() -> Any:

@@ -38,6 +38,17 @@ def count_keys(text: str) -> int:
     return "".join(text.split('"')[::2]).count(":")
 
 
+_NOT_QUOTE_OR_COLON = bytes(i for i in range(256) if i not in b'":')
+
+
+def count_keys_utf8(data: bytes) -> int:
+    """:func:`count_keys` of a UTF-8 JSON text, with C-speed bytes operations (every byte
+    but quotes and colons dropped before the split)."""
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    return b"".join(data.translate(None, _NOT_QUOTE_OR_COLON).split(b'"')[::2]).count(b":")
+
+
 def canonical_pieces(document: Mapping[str, Any], *,
                      canonical_parts: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """``(key, '"key":value')`` in canonical order for every member but ``integrity``,
@@ -50,6 +61,31 @@ def canonical_pieces(document: Mapping[str, Any], *,
         pieces.append((key, canonical_json(key) + ":"
                        + (canonical_json(document[key]) if part is None else part)))
     return pieces
+
+
+def digest_and_keys(document: Mapping[str, Any],
+                    known: Mapping[str, tuple[bytes, int]]) -> tuple[str, int]:
+    """:func:`document_digest` of ``document``, and how many object keys its canonical text
+    holds (:func:`count_keys`), hashing the pieces one by one: ``known`` gives, for some
+    members, their whole canonical piece (``"key":value``) as UTF-8 bytes and its key count,
+    so a large member the caller has seen before is neither serialised nor copied again."""
+    h = hashlib.sha256(b"{")
+    keys = 0
+    first = True
+    for key in sorted(k for k in document if k not in _OUTSIDE):
+        if not first:
+            h.update(b",")
+        first = False
+        hit = known.get(key)
+        if hit is None:
+            piece = (canonical_json(key) + ":" + canonical_json(document[key])).encode("utf-8")
+            keys += count_keys_utf8(piece)
+            h.update(piece)
+        else:
+            h.update(hit[0])
+            keys += hit[1]
+    h.update(b"}")
+    return h.hexdigest(), keys
 
 
 def canonical_document(document: Mapping[str, Any], *,

@@ -48,14 +48,16 @@ def _rule(problem: Callable[[Any], str | None]) -> AfterValidator:
     The rules are pure functions of a string (strict mode has checked the type first), and a
     cohort's files repeat the same ids, dates and empty notes thousands of times: the
     answers are remembered (a bounded cache, so a hostile file cannot grow it)."""
-    remembered = functools.lru_cache(maxsize=8192, typed=True)(problem)
-
     def check(value: Any) -> Any:
-        reason = remembered(value) if type(value) is str else problem(value)
+        reason = problem(value)
         if reason:
             raise ValueError(reason)
         return value
-    return AfterValidator(check)
+
+    # Called from pydantic-core without a Python frame when the answer is remembered (a
+    # ValueError is not: a refused value is checked again, which is as it should be).
+    # typed: "1" and a str subclass are different keys; strict mode admits only text here.
+    return AfterValidator(functools.lru_cache(maxsize=8192, typed=True)(check))
 
 
 def _pattern(pattern: str, **extra: Any) -> dict[str, Any]:
@@ -352,3 +354,86 @@ def validation_message(exc: Exception, source: str) -> str:
     more = f" (and {len(items) - 1} more problem{'s' if len(items) > 2 else ''})" \
         if len(items) > 1 else ""
     return f"{source}: {place + ': ' if place else ''}{msg}{more}"
+
+
+# ------------------------------------------------------------------ the cohort's fast check
+# A cohort reads thousands of progress files and needs only a few of their values; building
+# a frozen model instance for each of a file's hundreds of progress items is most of the
+# time pydantic takes. So the same rules are also compiled into a validator that returns
+# plain dicts: each model mirrored as a TypedDict with the very same field types,
+# constraints and rules (generated from the models, so they cannot drift apart), and the
+# models' own after-validators re-stated below (a test checks no model has any other).
+# It only ever says yes or no: on no, the caller validates with the model for the message.
+
+def _mirror(tp: Any) -> Any:
+    import types
+    import typing
+
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return _typed_dict(tp)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is Annotated:
+        return Annotated[(_mirror(args[0]), *tp.__metadata__)]  # type: ignore[misc]
+    if origin is list:
+        return list[_mirror(args[0])]  # type: ignore[misc]
+    if origin is dict:
+        return dict[_mirror(args[0]), _mirror(args[1])]  # type: ignore[misc]
+    if origin in (typing.Union, types.UnionType):
+        return typing.Union[tuple(_mirror(a) for a in args)]
+    return tp
+
+
+@functools.cache
+def _typed_dict(model: type[BaseModel]) -> Any:
+    from typing_extensions import NotRequired, TypedDict
+
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        tp = _mirror(info.annotation)
+        if info.metadata:
+            tp = Annotated[(tp, *info.metadata)]  # type: ignore[misc]
+        fields[name] = tp if info.is_required() else NotRequired[tp]
+    td = TypedDict(f"{model.__name__}Dict", fields)  # type: ignore[operator]
+    td.__pydantic_config__ = model.model_config  # type: ignore[attr-defined]
+    return td
+
+
+@functools.cache
+def _progress_adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(_typed_dict(ProgressBody))
+
+
+#: The model validators :func:`progress_body_ok` re-states (a test keeps this list true).
+MIRRORED_MODEL_VALIDATORS = {("ProgressBody", "_no_duplicates"),
+                             ("CertificationItem", "_dates_in_order")}
+
+
+def progress_body_ok(value: Any) -> bool:
+    """True when ``ProgressBody.model_validate(value)`` would succeed, without building the
+    model (see above). Never raises for bad input: False means "ask the model"."""
+    from pydantic import ValidationError
+
+    try:
+        doc = _progress_adapter().validate_python(value)
+    except ValidationError:
+        return False
+    # ProgressBody._no_duplicates
+    milestones = [p["milestone"] for p in doc["progress"]]
+    if len(set(milestones)) != len(milestones):
+        return False
+    levels = [r["level"] for r in doc["readiness"]]
+    if len(set(levels)) != len(levels):
+        return False
+    if doc["format_version"] < 2:
+        if doc["learner"].get("stack"):
+            return False
+        if doc["curriculum"].get("format", 1) != 1:
+            return False
+    # CertificationItem._dates_in_order
+    for c in doc["certifications"]:
+        expires = c.get("expires")
+        if expires is not None and expires < c["earned"]:
+            return False
+    return True

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from tracker import __version__
 from tracker import readiness as rd
+from tracker.readiness import CurriculumIndex, LevelSummary
 from tracker.curriculum.loader import CurriculumError, parse_pack
 from tracker.curriculum.model import Curriculum
 from tracker.db.errors import InputError
@@ -39,8 +40,8 @@ from tracker.db.types import (
 from tracker.exchange import safe_json
 from tracker.exchange.digest import (
     canonical_json,
-    canonical_pieces,
     count_keys,
+    digest_and_keys,
     document_digest,
     sha256_text,
     with_integrity,
@@ -51,6 +52,7 @@ from tracker.exchange.models import (
     Pack,
     ProgressBody,
     ProgressFile,
+    progress_body_ok,
     validation_message,
 )
 from tracker.exchange.safe_json import LoadError
@@ -63,75 +65,38 @@ def iso_now(now: datetime | None = None) -> str:
 
 
 # ------------------------------------------------------------------ curriculum cache
-@dataclass(frozen=True, slots=True)
-class LevelSummary:
-    """A level's readiness without its gaps: what a cohort table needs."""
-
-    level: str
-    title: str
-    rank: int
-    percent: float
-    ready: bool
+_CURRICULUM_KEY = b'\n  "curriculum": '
 
 
-class CurriculumIndex:
-    """Per-curriculum numbers for :meth:`summarize`: built once per distinct pack.
+def _indented_value(value: Any) -> str:
+    """``value``'s text as :func:`dumps_document` writes a top-level member's value."""
+    import json
 
-    ``summarize`` gives exactly :func:`tracker.readiness.readiness`'s percent and ready for
-    every level (a property test checks they agree), in O(done milestones) instead of
-    O(levels x milestones) plus a sort of the gaps per level.
-    """
-
-    def __init__(self, cur: Curriculum):
-        self.curriculum = cur
-        ranks = {lv.id: lv.rank for lv in cur.levels}
-        # (rank, weight, core, options or None, pick, milestone id) per non-elective unit
-        self.units = [(ranks[u.level], u.weight, u.core, u.options or None, u.pick, u.id)
-                      for u in rd.units(cur) if not u.elective]
-        self.levels = cur.levels
-        self.total: list[int] = []
-        self.own_total: list[int] = []
-        self.core_total: list[int] = []
-        for lv in cur.levels:
-            req = [v for v in self.units if v[0] <= lv.rank]
-            self.total.append(sum(v[1] for v in req))
-            self.own_total.append(sum(v[1] for v in req if v[0] == lv.rank))
-            self.core_total.append(sum(1 for v in req if v[2]))
-
-    def summarize(self, states: Mapping[str, str]) -> tuple[LevelSummary, ...]:
-        done_w: dict[int, int] = {}
-        done_core: dict[int, int] = {}
-        for rank, weight, core, options, pick, uid in self.units:
-            if options is None:
-                done = states.get(uid) == rd.DONE
-            else:
-                done = sum(1 for o in options if states.get(o) == rd.DONE) >= pick
-            if done:
-                done_w[rank] = done_w.get(rank, 0) + weight
-                if core:
-                    done_core[rank] = done_core.get(rank, 0) + 1
-        out = []
-        for i, lv in enumerate(self.levels):
-            done_sum = sum(w for r, w in done_w.items() if r <= lv.rank)
-            core_sum = sum(c for r, c in done_core.items() if r <= lv.rank)
-            total = self.total[i]
-            own_total = self.own_total[i]
-            percent = 100.0 if total == 0 else 100.0 * done_sum / total
-            own = 100.0 if own_total == 0 else 100.0 * done_w.get(lv.rank, 0) / own_total
-            out.append(LevelSummary(lv.id, lv.title, lv.rank, percent,
-                                    own_total > 0 and percent >= lv.threshold
-                                    and own >= lv.own_needed and core_sum == self.core_total[i]))
-        return tuple(out)
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
 
 
 @dataclass(frozen=True)
-class _Entry:
+class _Span:
+    text: bytes        # the curriculum's bytes as they appear in the file
+    entry: "_Entry"
+    keys: int          # object keys in ``text``
+
+
+@dataclass(frozen=True)
+class _Entry:  # cached_property needs a __dict__: no slots
     raw: dict[str, Any]
     numeric_types: tuple[type, ...]
     canonical: str
     keys: int  # object keys in ``canonical``
     result: Curriculum | str  # the curriculum, or the one-line reason it is refused
     index: CurriculumIndex | None
+
+    @cached_property
+    def piece(self) -> dict[str, tuple[bytes, int]]:
+        """The canonical ``"curriculum":...`` piece as UTF-8 and its keys, for
+        :func:`digest_and_keys`."""
+        return {"curriculum": (('"curriculum":' + self.canonical).encode("utf-8"),
+                               self.keys + 1)}
 
 
 def _numeric_types(pack: Any) -> tuple[type, ...]:
@@ -157,8 +122,60 @@ class CurriculumCache:
         self._size = size
         self._by_hash: OrderedDict[str, _Entry] = OrderedDict()
         self._recent: list[_Entry] = []
+        self._spans: list[_Span] = []
+        self._span_tried: set[int] = set()
         self._lock = threading.Lock()
         self.validations = 0
+        self.span_reads = 0  # files read with a known curriculum span cut out
+
+    # A file the app wrote holds its curriculum as the same bytes as every other file
+    # exported with that pack (``dumps_document``: indented, UTF-8). Those bytes, once seen,
+    # are a *span*: a file holding them right after its top-level ``"curriculum": `` key is
+    # parsed without them (read_progress_bytes cuts them out and checks the cut), and gets
+    # the validated entry directly: no JSON parse, no comparison, no lookup for the bulk of
+    # the file. Anything unexpected falls back to reading the whole file as before.
+    MAX_SPANS = 4
+
+    def find_span(self, raw: bytes) -> tuple[int, _Span] | None:
+        """Where one of the known curriculum spans starts in ``raw`` as the value of a
+        ``"curriculum"`` key (the caller checks it is the top-level one), or None."""
+        spans = self._spans
+        if not spans:
+            return None
+        at = raw.find(_CURRICULUM_KEY)
+        if at < 0:
+            return None
+        start = at + len(_CURRICULUM_KEY)
+        for span in spans:
+            if raw.startswith(span.text, start):
+                return start, span
+        return None
+
+    def learn_span(self, raw: bytes, entry: _Entry) -> None:
+        """After a full read of ``raw`` that found ``entry``: remember the bytes of its
+        curriculum as written by ``dumps_document``, if ``raw`` holds exactly those (tried
+        once per entry; at most :attr:`MAX_SPANS`)."""
+        if (not isinstance(entry.result, Curriculum) or len(self._spans) >= self.MAX_SPANS
+                or id(entry) in self._span_tried):
+            return
+        with self._lock:
+            self._span_tried.add(id(entry))
+        try:
+            text = _indented_value(entry.raw).encode("utf-8")
+        except (UnicodeEncodeError, ValueError, TypeError, RecursionError):
+            return
+        start = raw.find(_CURRICULUM_KEY)
+        if start < 0 or not raw.startswith(text, start + len(_CURRICULUM_KEY)):
+            return
+        # The same checks as a whole file gets: its keys (for the duplicate-key check)
+        # and its depth (it sits one level below the top).
+        skel = safe_json.skeleton(text)
+        if safe_json._depth(skel, safe_json.MAX_DEPTH) + 1 > safe_json.MAX_DEPTH:
+            return
+        span = _Span(text, entry, skel.count(b":"))
+        with self._lock:
+            if len(self._spans) < self.MAX_SPANS:
+                self._spans = [*self._spans, span]
 
     def lookup(self, data: Any) -> _Entry:
         with self._lock:
@@ -210,11 +227,12 @@ class ProgressReading:
     recomputed readiness and whether the file was modified after export.
 
     ``summary`` (percent and ready per level) is computed on reading; the full readiness
-    with gaps (``results``) on first use. Immutable apart from that cache; share freely.
+    with gaps (``results``) on first use, and so is ``document`` (the validated model) when
+    a cohort read checked the file without building it. Immutable apart from those caches;
+    share freely.
     """
 
     source: str
-    document: ProgressBody
     raw: dict[str, Any] = field(repr=False)
     curriculum: Curriculum = field(repr=False)
     digest: str = ""
@@ -227,17 +245,26 @@ class ProgressReading:
     def results(self) -> tuple[rd.LevelReadiness, ...]:
         return tuple(rd.readiness(self.curriculum, self.states))
 
+    @cached_property
+    def document(self) -> ProgressBody:
+        """The file as the validated model (the read has checked it already)."""
+        return ProgressBody.model_validate(self.raw)
+
+    @property
+    def target_level(self) -> str | None:
+        return self.raw["learner"]["target_level"]
+
     @property
     def learner(self) -> dict[str, Any]:
         return dict(self.raw["learner"])
 
     @property
     def learner_name(self) -> str:
-        return self.document.learner.name
+        return self.raw["learner"]["name"]
 
     @property
     def exported_at(self) -> str:
-        return self.document.exported_at
+        return self.raw["exported_at"]
 
     @property
     def current_level(self) -> str | None:
@@ -308,24 +335,68 @@ class ProgressReading:
 def read_progress_bytes(data: bytes | str, source: str = "progress file", *,
                         cache: CurriculumCache | None = None) -> ProgressReading:
     """Parse and check a progress file's bytes; :class:`LoadError` for every problem."""
+    cache = cache or DEFAULT_CACHE
+    if type(data) is bytes and len(data) <= safe_json.MAX_BYTES:
+        hit = cache.find_span(data)
+        if hit is not None:
+            reading = _read_with_span(data, source, *hit)
+            if reading is not None:
+                cache.span_reads += 1
+                return reading
     value, text_keys = safe_json.loads_counting_keys(data, source)
     safe_json.check_format(value, source, PROGRESS_FORMAT, PROGRESS_VERSION, "a progress file")
     try:
         doc = ProgressBody.model_validate(value)
     except ValidationError as exc:
         raise LoadError(validation_message(exc, source)) from None
-    entry = (cache or DEFAULT_CACHE).lookup(value["curriculum"])
+    entry = cache.lookup(value["curriculum"])
     if isinstance(entry.result, str):
         raise LoadError(f"{source}: {entry.result}")
-    pieces = canonical_pieces(value, canonical_parts={"curriculum": entry.canonical})
+    digest, keys = digest_and_keys(value, entry.piece)
     # Every key of the text must still be in the parsed value, else one was duplicated.
     # (The integrity member, validated to hold exactly two keys, is not in the pieces.)
-    keys = sum(entry.keys + 1 if k == "curriculum" else count_keys(p) for k, p in pieces)
     if keys + 3 != text_keys:
         raise safe_json.duplicate_key_error(data, source)
     value["curriculum"] = entry.raw  # equal; share one copy across a cohort
-    digest = sha256_text("{" + ",".join(p for _, p in pieces) + "}")
-    return _reading(source, value, doc, entry.result, entry.index, digest)
+    reading = _reading(source, value, doc, entry.result, entry.index, digest)
+    if type(data) is bytes:
+        cache.learn_span(data, entry)
+    return reading
+
+
+def _read_with_span(data: bytes, source: str, start: int,
+                    span: _Span) -> ProgressReading | None:
+    """The file with the known curriculum bytes at ``start`` cut out, or None to read it
+    whole (then every refusal gets the message and place a whole read gives).
+
+    Exact: the span is replaced by the token ``NaN``, which the parser turns into
+    :data:`safe_json.HOLE` once and refuses anywhere else; so when the document's
+    ``curriculum`` is HOLE, the cut was exactly its top-level value, and the file is the
+    rest with the span there: the same text checks (size, byte-order mark, UTF-8, depth,
+    duplicate keys: the span's keys are added to the rest's) and the same value as a
+    whole read, its curriculum being the span's entry (equal to what the span parses to,
+    numeric types included: the span was written from it)."""
+    entry = span.entry
+    rest = b"".join((data[:start], b"NaN", data[start + len(span.text):]))
+    try:
+        value, text_keys = safe_json.loads_with_hole(rest, source)
+    except LoadError:
+        return None
+    if type(value) is not dict or value.get("curriculum") is not safe_json.HOLE:
+        return None
+    value["curriculum"] = entry.raw
+    try:
+        safe_json.check_format(value, source, PROGRESS_FORMAT, PROGRESS_VERSION,
+                               "a progress file")
+    except LoadError:
+        return None
+    if not progress_body_ok(value):  # the model's checks, without building the model
+        return None
+    digest, keys = digest_and_keys(value, entry.piece)
+    if keys + 3 != text_keys + span.keys:
+        return None
+    assert isinstance(entry.result, Curriculum)
+    return _reading(source, value, None, entry.result, entry.index, digest)
 
 
 def read_progress_value(value: Any, source: str = "progress file", *,
@@ -343,22 +414,27 @@ def read_progress_value(value: Any, source: str = "progress file", *,
     return _reading(source, value, doc, entry.result, entry.index, digest)
 
 
-def _reading(source: str, value: dict[str, Any], doc: ProgressBody, cur: Curriculum,
+def _reading(source: str, value: dict[str, Any], doc: ProgressBody | None, cur: Curriculum,
              index: CurriculumIndex | None, digest: str) -> ProgressReading:
-    target = doc.learner.target_level
+    """The reading of a validated ``value`` (``doc``: its model, if built already)."""
+    target = value["learner"]["target_level"]
     if target is not None and target not in cur.level_by_id:
         raise LoadError(f"{source}: learner.target_level {target!r} is not a level of the "
                         "embedded curriculum")
     known = cur.milestone_by_id
-    unknown = [p.milestone for p in doc.progress if p.milestone not in known]
-    unknown += [r.milestone for r in doc.reviews
-                if r.milestone not in known and r.milestone not in unknown]
-    states: dict[str, str] = {p.milestone: p.state for p in doc.progress if p.milestone in known}
-    return ProgressReading(
-        source=source, document=doc, raw=value, curriculum=cur, digest=digest,
-        integrity="ok" if digest == doc.integrity.digest else "modified",
+    progress = value["progress"]
+    unknown = [p["milestone"] for p in progress if p["milestone"] not in known]
+    unknown += [r["milestone"] for r in value["reviews"]
+                if r["milestone"] not in known and r["milestone"] not in unknown]
+    states = {p["milestone"]: p["state"] for p in progress if p["milestone"] in known}
+    reading = ProgressReading(
+        source=source, raw=value, curriculum=cur, digest=digest,
+        integrity="ok" if digest == value["integrity"]["digest"] else "modified",
         unknown_milestones=tuple(unknown), states=states,
         summary=(index or CurriculumIndex(cur)).summarize(states))
+    if doc is not None:
+        reading.__dict__["document"] = doc  # the cached_property's slot
+    return reading
 
 
 def read_progress_file(path: str | Path, *,

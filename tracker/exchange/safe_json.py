@@ -171,6 +171,33 @@ def loads_counting_keys(data: bytes | str, source: str = "file", *,
     return _guard(source, lambda: _loads(data, source, max_bytes, max_depth, False))
 
 
+class _Hole:
+    """The value :func:`loads_with_hole` puts where its text had the one ``NaN`` token."""
+
+    def __repr__(self) -> str:
+        return "HOLE"
+
+
+HOLE = _Hole()
+
+
+def loads_with_hole(data: bytes, source: str = "file", *, max_bytes: int = MAX_BYTES,
+                    max_depth: int = MAX_DEPTH) -> tuple[Any, int]:
+    """Like :func:`loads_counting_keys` for a text in which one value was cut out and the
+    token ``NaN`` put in its place: that one ``NaN`` parses as :data:`HOLE`; a second
+    ``NaN``, or ``Infinity``, is refused as always. So when the caller finds ``HOLE`` where
+    it made the cut, the cut was exactly that value (no other token can yield HOLE)."""
+    seen: list[str] = []
+
+    def constant(name: str) -> Any:
+        if name != "NaN" or seen:
+            _no_constant(name)
+        seen.append(name)
+        return HOLE
+
+    return _guard(source, lambda: _loads(data, source, max_bytes, max_depth, False, constant))
+
+
 def duplicate_key_error(data: bytes | str, source: str) -> LoadError:
     """The error for a text whose key count did not match: names the duplicate key."""
     try:
@@ -191,7 +218,7 @@ def _guard(source: str, fn: Any) -> Any:
 
 
 def _loads(data: bytes | str, source: str, max_bytes: int, max_depth: int,
-           check_keys: bool) -> tuple[Any, int]:
+           check_keys: bool, constant: Any = _no_constant) -> tuple[Any, int]:
     if isinstance(data, str):
         raw = data.encode("utf-8", "surrogatepass")
     elif isinstance(data, (bytes, bytearray, memoryview)):
@@ -222,7 +249,7 @@ def _loads(data: bytes | str, source: str, max_bytes: int, max_depth: int,
             value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float,
                                object_pairs_hook=_unique_keys)
         else:
-            value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+            value = json.loads(text, parse_constant=constant, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
         what = "truncated JSON" if exc.pos >= len(text.rstrip()) else "not valid JSON"
         raise LoadError(f"{source}: {what} ({exc.msg} at line {exc.lineno}, "

@@ -25,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -352,7 +353,17 @@ def open_store_with_recovery(data_dir: str | Path | None, parent: QWidget | None
              type(exc).__name__)
         return None
 
-    folder = paths.data_dir(data_dir)
+    return recover_from_damage(damaged, paths.data_dir(data_dir), parent, **open_kwargs)
+
+
+def recover_from_damage(damaged: DamagedDatabaseError, folder: Path,
+                        parent: QWidget | None = None, **open_kwargs: Any) -> Any:
+    """After the damaged database was moved aside: say where, and offer the newest good
+    backup (restored behind a progress dialog), an empty database, or quitting. Returns
+    the Store opened, or None to quit."""
+    from tracker.db.store import Store
+
+    open_kwargs.pop("check", None)  # what is opened here is checked before it is used
     text = ("Your progress database could not be read: it is damaged.\n\n"
             f"It was moved aside, not deleted, to:\n{damaged.moved_to}\n\n")
     newest = None
@@ -386,3 +397,45 @@ def open_store_with_recovery(data_dir: str | Path | None, parent: QWidget | None
         _log().warning("recovery failed", exc_info=exc)
         tell(parent, QMessageBox.Icon.Critical, str(exc))
     return None
+
+
+def check_after_start(ctx: Any, window: QWidget) -> None:
+    """The structural check (``quick_check``) that Store.open(check=False) left out for a
+    fast start, run in a worker once the window is up. Damage is reported exactly as at
+    start-up: the file is moved aside (the Store closed first), the same message offers the
+    newest good backup, an empty database or quitting; the Store opened takes the old one's
+    place everywhere (as after File > Backups... > Restore). Quitting ends the app with
+    exit code 2, as a refused start does."""
+    from tracker.db import integrity
+
+    store = ctx.store
+    path, folder = store.path, store.folder
+
+    def done(problem: str | None) -> None:
+        if problem is None or ctx.store is not store:
+            return  # whole; or the store was replaced meanwhile (a restore checks its own)
+        _log().warning("the database failed its check after start-up: %s", problem)
+        store.close()
+        try:
+            damaged = integrity.damaged(folder, problem)
+        except (TrackerError, OSError) as exc:
+            _log().warning("could not move the damaged database aside", exc_info=exc)
+            tell(window, QMessageBox.Icon.Critical, f"Your progress database is damaged "
+                 f"({problem}) and could not be moved aside: {exc}")
+            QApplication.exit(2)
+            return
+        new = recover_from_damage(damaged, folder, window)
+        if new is None:
+            QApplication.exit(2)
+            return
+        from tracker.ui.context import Kinds
+
+        ctx.store = new
+        ctx.undo_stack.clear()  # undo steps refer to the data that was moved aside
+        ctx.notify(*Kinds.ALL)
+
+    def failed(exc: BaseException) -> None:
+        _log().warning("the database check after start-up could not run", exc_info=exc)
+        ctx.error.emit(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+    ctx.run_in_worker(lambda: integrity.quick_check(path), done, failed)

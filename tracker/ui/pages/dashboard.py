@@ -26,13 +26,14 @@ from tracker.ui.pages.dashboard_cards import (ExpiringCertsCard, MentorFeedbackC
                                              expiring_soon, needs_work)
 from tracker.ui.widgets import Card, LinkButton, breakable, fmt_percent, label
 from tracker.ui.widgets.charts import (AreaChart, AreaRow, LevelBars, LevelRow, StudyHeatmap,
-                                       current_streak, active_days, heatmap_weeks)
+                                       MIN_STUDY_MINUTES, current_streak, active_days,
+                                       heatmap_start,
+                                       heatmap_weeks)
 from tracker.ui.widgets.study_totals import heat_totals_text
 
 NEXT_STEPS = 5
 RELEVANT = frozenset({Kinds.PROGRESS, Kinds.PROFILE, Kinds.STUDY, Kinds.CURRICULUM,
                       Kinds.CERTS, Kinds.REVIEWS})
-EVERY_DAY = "0001-01-01"  # the streak looks at the whole history, not only the heatmap
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,22 @@ def _parse(ts: str) -> datetime:
     return datetime.fromisoformat(ts.replace("Z", "+00:00"))
 
 
+def active_history(store, today: date) -> tuple[dict[str, int], dict[str, int], int]:
+    """Milestones done and study minutes per day over the heatmap's weeks, and the current
+    streak. When the streak reaches back to the heatmap's first day (it may be longer than
+    the heatmap shows), the store counts on from there, a day per index lookup: a long
+    history costs the dashboard a year of days, not all of them."""
+    start = heatmap_start(today)
+    done = store.done_days(start.isoformat())
+    minutes = store.study_minutes_by_day(start.isoformat())
+    active = active_days(done, minutes)
+    streak = current_streak(active, today)
+    last = today if today.isoformat() in active else today - timedelta(days=1)
+    if last - timedelta(days=streak) < start:  # every day from the first one is active
+        streak += store.streak_before(start.isoformat(), MIN_STUDY_MINUTES)
+    return done, minutes, streak
+
+
 def load(store) -> DashboardData:
     """Read the store and compute the dashboard (a few ms; any thread that owns the store)."""
     from tracker.db.store import iso
@@ -83,15 +100,11 @@ def load(store) -> DashboardData:
         steps = list(by_id[focus.id].gaps[:NEXT_STEPS])
         history = store.history(since=iso(now - timedelta(days=rd.PACE_WINDOW_DAYS)))
         pace = rd.pace(cur, history, now, states, focus.id)
-    # Every active day (one row per day, so cheap even for 20,000 sessions): the streak may
-    # be longer than the heatmap shows.
-    done = store.done_days(EVERY_DAY)
-    minutes = store.study_minutes_by_day(EVERY_DAY)
+    done, minutes, streak = active_history(store, today)
     return DashboardData(
         cur=cur, name=profile.name, results=results, current=current, next=nxt, focus=focus,
         target_set=target_set, breakdown=area, steps=steps or [], pace=pace, today=today,
-        heat=heatmap_weeks(today, done, minutes),
-        streak=current_streak(active_days(done, minutes), today),
+        heat=heatmap_weeks(today, done, minutes), streak=streak,
         expiring=expiring_soon(store.certifications(), today),
         feedback=needs_work(store.reviews(), cur),
         getting_started=checklist(states, profile.target_level, any(minutes.values()),

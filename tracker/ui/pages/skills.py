@@ -753,14 +753,26 @@ class SkillsPage(Page):
         if not cur.levels:
             self.readiness_label.setText("")
             return
+        # Percent and ready of every level at once, in O(done milestones): the numbers of
+        # rd.level_readiness without its gaps (a property test holds them equal); built
+        # once per curriculum, this line costs a tick little even on a large pack.
+        index = getattr(self, "_index", None)
+        if index is None or index.curriculum is not cur:
+            index = self._index = rd.CurriculumIndex(cur)
+        summary = {s.level: s for s in index.summarize(self._states)}
         target = self.ctx.store.profile().target_level
         if target not in cur.level_by_id:
-            current = rd.current_level(rd.readiness(cur, self._states))
+            current = None
+            for lv in sorted(cur.levels, key=lambda lv: lv.rank):  # as rd.current_level
+                if not summary[lv.id].ready:
+                    break
+                current = lv
             nxt = rd.next_level(cur, current)
             target = (nxt or cur.levels[-1]).id
-        r = rd.level_readiness(cur, self._states, target)
-        mark = "ready" if r.ready else f"threshold {r.level.threshold:g}%"
-        self.readiness_label.setText(f"{r.level.title}: {r.percent:.1f}% ({mark})")
+        r = summary[target]
+        level = cur.level_by_id[target]
+        mark = "ready" if r.ready else f"threshold {level.threshold:g}%"
+        self.readiness_label.setText(f"{level.title}: {r.percent:.1f}% ({mark})")
 
     # ================================================================ expansion
     def _expanded_ids(self) -> set[tuple[str, str]]:

@@ -159,6 +159,17 @@ class FileStore:
                 out[at[:10]] = out.get(at[:10], 0) + 1
         return out
 
+    def streak_before(self, day: str, min_minutes: int) -> int:
+        from datetime import date, timedelta
+
+        done = self.done_days("")
+        minutes = self.study_minutes_by_day("")
+        d, n = date.fromisoformat(day) - timedelta(days=1), 0
+        while done.get(d.isoformat(), 0) > 0 or minutes.get(d.isoformat(), 0) >= min_minutes:
+            n += 1
+            d -= timedelta(days=1)
+        return n
+
     def evidence(self, milestone: str | None = None) -> list[Evidence]:
         return [e for e in self._evidence if milestone is None or e.milestone == milestone]
 
