@@ -467,13 +467,14 @@ class CurriculumIndex:
                     done_core[rank] = done_core.get(rank, 0) + 1
         out = []
         for i, lv in enumerate(self.levels):
-            done = sum(w for r, w in done_w.items() if r <= lv.rank)
-            core = sum(c for r, c in done_core.items() if r <= lv.rank)
+            done_sum = sum(w for r, w in done_w.items() if r <= lv.rank)
+            core_sum = sum(c for r, c in done_core.items() if r <= lv.rank)
             total = self.total[i]
             own_total = self.own_total[i]
-            percent = 100.0 if total == 0 else 100.0 * done / total
+            percent = 100.0 if total == 0 else 100.0 * done_sum / total
             own = 100.0 if own_total == 0 else 100.0 * done_w.get(lv.rank, 0) / own_total
             out.append(LevelSummary(lv.id, lv.title, lv.rank, percent,
                                     own_total > 0 and percent >= lv.threshold
-                                    and own >= lv.own_needed and core == self.core_total[i]))
+                                    and own >= lv.own_needed
+                                    and core_sum == self.core_total[i]))
         return tuple(out)

@@ -373,27 +373,29 @@ def _mirror(tp: Any) -> Any:
         return _typed_dict(tp)
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin is Annotated:
-        return Annotated[(_mirror(args[0]), *tp.__metadata__)]  # type: ignore[misc]
+        return Annotated[(_mirror(args[0]), *tp.__metadata__)]
     if origin is list:
         return list[_mirror(args[0])]  # type: ignore[misc]
     if origin is dict:
         return dict[_mirror(args[0]), _mirror(args[1])]  # type: ignore[misc]
     if origin in (typing.Union, types.UnionType):
-        return typing.Union[tuple(_mirror(a) for a in args)]
+        return typing.Union[tuple(_mirror(a) for a in args)]  # noqa: UP007 - built from a tuple
     return tp
 
 
 @functools.cache
 def _typed_dict(model: type[BaseModel]) -> Any:
-    from typing_extensions import NotRequired, TypedDict
+    from typing import NotRequired
+
+    from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
     fields: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         tp = _mirror(info.annotation)
         if info.metadata:
-            tp = Annotated[(tp, *info.metadata)]  # type: ignore[misc]
+            tp = Annotated[(tp, *info.metadata)]
         fields[name] = tp if info.is_required() else NotRequired[tp]
-    td = TypedDict(f"{model.__name__}Dict", fields)  # type: ignore[operator]
+    td = TypedDict(f"{model.__name__}Dict", fields)  # type: ignore[misc]
     td.__pydantic_config__ = model.model_config  # type: ignore[attr-defined]
     return td
 

@@ -78,7 +78,7 @@ def _indented_value(value: Any) -> str:
 @dataclass(frozen=True)
 class _Span:
     text: bytes        # the curriculum's bytes as they appear in the file
-    entry: "_Entry"
+    entry: _Entry
     keys: int          # object keys in ``text``
 
 
