@@ -266,22 +266,11 @@ def level_readiness(cur: Curriculum, states: Mapping[str, str], level_id: str,
 def percents(cur: Curriculum, states: Mapping[str, str],
              stack: Mapping[str, str] | None = None) -> dict[str, float]:
     """Level id -> readiness_percent(L), the same numbers as :func:`readiness` without the
-    gaps and reasons (cheap enough to run before and after every tick)."""
-    by_rank: dict[int, list[int]] = {}  # rank -> [done weight, weight]
-    rank = {lv.id: lv.rank for lv in cur.levels}
-    for u in units(cur, stack):
-        if u.elective:
-            continue
-        t = by_rank.setdefault(rank[u.level], [0, 0])
-        t[1] += u.weight
-        if unit_done(u, states):
-            t[0] += u.weight
-    out: dict[str, float] = {}
-    for lv in cur.levels:
-        done = sum(t[0] for r, t in by_rank.items() if r <= lv.rank)
-        total = sum(t[1] for r, t in by_rank.items() if r <= lv.rank)
-        out[lv.id] = _percent(done, total)
-    return out
+    gaps and reasons (cheap enough to run before and after every tick). The learner's stack
+    only names which option a gap suggests, so it changes no percentage; ``stack`` is
+    accepted for the callers that have one. Computed by :class:`CurriculumIndex` (one way to
+    count, kept equal to :func:`readiness` by a property test)."""
+    return {s.level: s.percent for s in CurriculumIndex.of(cur).summarize(states)}
 
 
 def needed_milestones(cur: Curriculum, states: Mapping[str, str], level_id: str,
@@ -423,6 +412,17 @@ class CurriculumIndex:
     every level (a property test checks they agree), in O(done milestones) instead of
     O(levels x milestones) plus a sort of the gaps per level.
     """
+
+    _last: CurriculumIndex | None = None  # the index :meth:`of` built most recently
+
+    @classmethod
+    def of(cls, cur: Curriculum) -> CurriculumIndex:
+        """The index of ``cur``, reused while the same curriculum object is asked for (the
+        Store hands out one object per loaded pack)."""
+        last = cls._last
+        if last is None or last.curriculum is not cur:
+            last = cls._last = cls(cur)
+        return last
 
     def __init__(self, cur: Curriculum):
         self.curriculum = cur

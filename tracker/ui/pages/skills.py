@@ -756,10 +756,7 @@ class SkillsPage(Page):
         # Percent and ready of every level at once, in O(done milestones): the numbers of
         # rd.level_readiness without its gaps (a property test holds them equal); built
         # once per curriculum, this line costs a tick little even on a large pack.
-        index = getattr(self, "_index", None)
-        if index is None or index.curriculum is not cur:
-            index = self._index = rd.CurriculumIndex(cur)
-        summary = {s.level: s for s in index.summarize(self._states)}
+        summary = {s.level: s for s in rd.CurriculumIndex.of(cur).summarize(self._states)}
         target = self.ctx.store.profile().target_level
         if target not in cur.level_by_id:
             current = None
