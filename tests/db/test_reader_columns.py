@@ -23,7 +23,8 @@ from tracker.db.types import Certification, Evidence, Profile, ProgressEntry, Re
 
 # An argument for each required parameter a Reader method may have.
 SAMPLE_ARGS = {"key": "schema", "prefix": "export:", "since": "2020-01-01T00:00:00Z",
-               "since_day": "2020-01-01", "milestone": "python.venv"}
+               "since_day": "2020-01-01", "milestone": "python.venv", "day": "2020-01-01",
+               "min_minutes": 15}
 NOT_QUERIES = {"read", "close"}
 
 # (method, table, dataclass) for each SELECT whose rows become dataclasses by position.
