@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tracker import validation as v
@@ -134,7 +134,8 @@ def content(store) -> dict:
         "progress": {m: (e.state, e.note) for m, e in store.progress().items()
                      if e.state != "todo" or e.note},
         "evidence": sorted((e.milestone, e.text) for e in store.evidence()),
-        "certifications": sorted(astuple(c)[1:] for c in store.certifications()),
+        # repr: two certifications may tie up to a field that is None in one of them
+        "certifications": sorted((astuple(c)[1:] for c in store.certifications()), key=repr),
         "study": sorted((s.day, s.minutes, s.skill or "", s.note, s.created_at)
                         for s in store.study_sessions()),
         "reviews": store.reviews(),
@@ -153,6 +154,10 @@ def test_anything_the_store_accepts_exports_reviews_and_restores_to_the_same_dat
 
     @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(strategy)
+    # Found by this test: two certifications alike up to a field one of them leaves empty.
+    @example([("cert", "CKA", "Ann &amp; Bob", "2000-01-01", "2026-06-15", "",
+               "https://example.org/cert/1", None),
+              ("cert", "CKA", "Ann &amp; Bob", "2000-01-01", None, "", "", None)])
     def run(steps: list[tuple]) -> None:
         src.replace_all(empty)
         accepted_notes = [""]
