@@ -15,6 +15,16 @@ TINY = FIXTURES / "tiny.toml"
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Property tests explore new random cases on every local run; CI (a clean clone on a fresh
+# machine, `CI` set) runs the same derandomized cases each time, so a red CI always means a
+# change broke something, never that the dice found an old case that day. A case found
+# locally is kept as an @example.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")
+
 # Where a user's files would go. Every test gets its own empty folders instead.
 _USER_FOLDERS = ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
 
