@@ -143,7 +143,7 @@ def test_pages_are_read_only(qtbot, window, learner, monkeypatch):
     # Space does nothing in review mode: no change, and no warning that answers a key that
     # offers nothing (issue 14)
     qtbot.keyClick(skills.tree, Qt.Key.Key_Space)
-    assert skills.toggle_selected() is False
+    assert skills.mark_selected_done() is False
     assert rw.last_error_box is None
     assert rw.ctx.store.states().get(ids[30], "todo") == "todo"
     assert skills.model.index_for(ids[30]).data(ReviewRole) is None

@@ -370,8 +370,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         reading = read_progress_file(args.file)
 
-    data = report_data(reading, known=_known_packs(args), signatures=signatures,
-                       own=bool(args.self_))
+    data = report_data(reading, known=_known_packs(args), signatures=signatures)
     if out.name.lower().endswith(".pdf"):
         from tracker.reports.pdf import write_pdf
 

@@ -86,15 +86,15 @@ def own_progress(store: Any) -> tuple[ProgressReading, dict[str, tuple[str, str]
 
 def report_data(reading: ProgressReading, *, today: date | None = None,
                 known: Any = None,
-                signatures: Mapping[str, tuple[str, str]] | None = None,
-                own: bool = False) -> ReportData:
+                signatures: Mapping[str, tuple[str, str]] | None = None) -> ReportData:
     """``known``: a :class:`tracker.exchange.known_pack.KnownPacks` to check the file's
     curriculum against (default: the shipped pack alone). ``signatures``: milestone id ->
     (signature state, public key) of its verdict (see :func:`own_progress`); without it
     every verdict is unsigned (a progress file carries no signatures), so none is
-    presented as verified. ``own``: the reading is this app's own export (``report
-    --self``, File > Export Report), so its certifications' signature checks are this
-    app's; in someone else's file they are checked again here, never taken from it."""
+    presented as verified. Given, the reading is also this app's own export (``report
+    --self``, File > Export Report, from :func:`own_progress`), so its certifications'
+    signature checks are this app's; in someone else's file they are checked again here,
+    never taken from it."""
     from tracker.exchange.known_pack import KnownPacks, integrity_text
     from tracker.exchange.signing import describe, fingerprint
 
@@ -167,7 +167,7 @@ def report_data(reading: ProgressReading, *, today: date | None = None,
         gaps_total=len(fr.gaps),
         certifications=tuple({"name": c.name, "issuer": c.issuer, "earned": c.earned,
                               "expires": c.expires, "status": cert_status(c.expires, today_s),
-                              "source": c.source, **_signature(c, own)}
+                              "source": c.source, **_signature(c, signatures is not None)}
                              for c in doc.certifications),
         verdicts=tuple(verdicts),
         study_total_minutes=sum(s.minutes for s in doc.study_sessions),

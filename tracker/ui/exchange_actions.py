@@ -119,13 +119,11 @@ def report_format(path: str, chosen_filter: str) -> tuple[Path, str]:
 
 def write_report(ctx: Any, parent: QWidget, reading_fn: Callable[[], Any], out: Path,
                  kind: str, on_saved: Callable[[Path], None],
-                 on_error: Callable[[BaseException], None], inputs: Any = (), *,
-                 own: bool = False) -> None:
+                 on_error: Callable[[BaseException], None], inputs: Any = ()) -> None:
     """Build the report data in a worker, render, write atomically. ``out`` is checked like
     every output path, never one of ``inputs`` (the file a review window shows).
     ``reading_fn`` (run in the worker) returns a progress reading, or (reading, verdict
-    signatures) for the learner's own report (``reports.data.own_progress``). ``own``: the
-    reading is this app's own export (see :func:`tracker.reports.data.report_data`).
+    signatures) for the learner's own report (``reports.data.own_progress``).
 
     HTML is rendered and written in the worker. A PDF needs QTextDocument and QPdfWriter,
     which belong on the GUI thread: the data is gathered in the worker, the PDF is laid out
@@ -150,7 +148,7 @@ def write_report(ctx: Any, parent: QWidget, reading_fn: Callable[[], Any], out: 
     def data() -> Any:  # worker
         got = reading_fn()
         reading, signatures = got if isinstance(got, tuple) else (got, None)
-        return report_data(reading, known=known, signatures=signatures, own=own)
+        return report_data(reading, known=known, signatures=signatures)
 
     if kind == "html":
         def work_html() -> Path:
@@ -332,7 +330,7 @@ class ExchangeActions(QObject):
 
         self._status("Writing the report…")
         write_report(self.ctx, self.window, reading, out, kind, saved,
-                     self._fail("export-report"), own=True)
+                     self._fail("export-report"))
 
     # ------------------------------------------------------------------ restore
     def restore(self, path: str | None = None) -> None:

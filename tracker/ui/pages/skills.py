@@ -842,8 +842,6 @@ class SkillsPage(Page):
             return False
         return self.set_state(ids, rd.DONE)
 
-    toggle_selected = mark_selected_done  # the name callers used when Space toggled
-
     def set_selected_state(self, state: str) -> bool:
         """The keys 1, 2, 3: this state for the selected milestones (one undo step)."""
         ids = self.selected_milestones()
