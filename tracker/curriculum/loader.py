@@ -173,6 +173,15 @@ class _Checker:
             core = False
         return weight, core
 
+    def id_list(self, place: str, table: dict[str, Any], key: str, what: str) -> list[str]:
+        """An optional list of ids (``requires``, ``replaces``, a choice's ``options``, a
+        certification's ``skills``); anything else is a problem and reads as no ids."""
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(place, f"{key} must be a list of {what} ids")
+            return []
+        return value
+
     def ref(self, place: str, table: dict[str, Any], key: str, known: dict[str, str],
             what: str) -> str:
         """An id that must name something declared earlier in the pack (type first: a
@@ -339,18 +348,12 @@ def parse_pack(data: object, source: str = "pack", *,
         skill = c.ref(place, t, "skill", seen_skills, "skill")
         level = c.ref(place, t, "level", seen_levels, "level")
         weight, core = c.weight_and_core(place, t)
-        requires = t.get("requires", [])
-        if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
-            c.add(place, "requires must be a list of milestone ids")
-            requires = []
+        requires = c.id_list(place, t, "requires", "milestone")
         elective = t.get("elective", False)
         if not isinstance(elective, bool):
             c.add(place, f"elective must be true or false, got {_show(elective)}")
             elective = False
-        replaces = t.get("replaces", [])
-        if not isinstance(replaces, list) or not all(isinstance(r, str) for r in replaces):
-            c.add(place, "replaces must be a list of milestone ids")
-            replaces = []
+        replaces = c.id_list(place, t, "replaces", "milestone")
         for r in replaces:
             if not MILESTONE_ID.fullmatch(r) or len(r) > MAX_ID:
                 c.add(place, f"replaces {_show(r)}: not a valid milestone id")
@@ -407,10 +410,7 @@ def parse_pack(data: object, source: str = "pack", *,
         skill = c.ref(place, t, "skill", seen_skills, "skill")
         level = c.ref(place, t, "level", seen_levels, "level")
         weight, core = c.weight_and_core(place, t)
-        options = t.get("options", [])
-        if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
-            c.add(place, "options must be a list of milestone ids")
-            options = []
+        options = c.id_list(place, t, "options", "milestone")
         if "options" in t and len(options) < 2:
             c.add(place, "a choice needs at least two options")
         pick = t.get("pick", 1)
@@ -461,10 +461,7 @@ def parse_pack(data: object, source: str = "pack", *,
     for place, t in tables("certifications"):
         cid = c.ident(place, t, "id", SLUG, "certification id")
         unique("certification", place, cid, seen_certs)
-        cskills = t.get("skills", [])
-        if not isinstance(cskills, list) or not all(isinstance(s, str) for s in cskills):
-            c.add(place, "skills must be a list of skill ids")
-            cskills = []
+        cskills = c.id_list(place, t, "skills", "skill")
         for s in cskills:
             if s not in seen_skills:
                 c.add(place, f"unknown skill {_show(s)}")
