@@ -17,6 +17,16 @@ def store(tmp_path):
     s.close()
 
 
+def shown(qtbot, ctx, page, size: tuple[int, int]):
+    """``page`` as the main window uses it: told of every change, shown, exposed."""
+    ctx.changed.connect(page.on_changed)
+    qtbot.addWidget(page)
+    page.resize(*size)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
 @pytest.fixture
 def ctx(store):
     """An app context on the fresh store, as the main window makes one."""

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog
 
+from tests.ui.conftest import shown
 from tracker.db.types import CertificationInput
 from tracker.ui.models.cert_table import NAME_COL, SIGNATURE_COL, STATUS_COL
 from tracker.ui.operations import AddCertification, perform
@@ -21,11 +22,7 @@ TODAY = date.today()
 @pytest.fixture
 def page(ctx, qtbot):
     p = CertificationsPage(ctx)
-    ctx.changed.connect(p.on_changed)  # as the main window does
-    qtbot.addWidget(p)
-    p.resize(1100, 700)
-    p.show()
-    qtbot.waitExposed(p)
+    shown(qtbot, ctx, p, (1100, 700))
     yield p
     if p.dialog is not None:
         p.dialog.reject()

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
+from tests.ui.conftest import shown
 from tracker import readiness as rd
 from tracker.db.store import Store
 from tracker.ui.context import AppContext
@@ -70,11 +71,7 @@ def store(tmp_path):
 def page(qtbot, store):
     ctx = AppContext(store)
     p = DashboardPage(ctx)
-    ctx.changed.connect(p.on_changed)  # what the main window does for every built page
-    qtbot.addWidget(p)
-    p.resize(1200, 900)
-    p.show()
-    qtbot.waitExposed(p)
+    shown(qtbot, ctx, p, (1200, 900))
     return p
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.ui.conftest import shown
 from tracker.ui.models.skill_tree import LEVEL_COL, SkillTreeModel
 from tracker.ui.pages.skills import SkillsPage
 
@@ -14,11 +15,7 @@ from tracker.ui.pages.skills import SkillsPage
 @pytest.fixture
 def page(ctx, qtbot):
     p = SkillsPage(ctx)
-    ctx.changed.connect(p.on_changed)
-    qtbot.addWidget(p)
-    p.resize(1200, 800)
-    p.show()
-    qtbot.waitExposed(p)
+    shown(qtbot, ctx, p, (1200, 800))
     yield p
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.ui.conftest import shown
 from tracker import readiness as rd
 from tracker.db.types import Review
 from tracker.ui.context import AppContext
@@ -17,11 +18,7 @@ from tracker.ui.widgets import fmt_percent
 def page(qtbot, store):
     ctx = AppContext(store)
     p = LevelsPage(ctx)
-    ctx.changed.connect(p.on_changed)
-    qtbot.addWidget(p)
-    p.resize(1200, 900)
-    p.show()
-    qtbot.waitExposed(p)
+    shown(qtbot, ctx, p, (1200, 900))
     return p
 
 

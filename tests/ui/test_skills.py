@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 
+from tests.ui.conftest import shown
 from tracker import readiness as rd
 from tracker.db.types import Review
 from tracker.ui.context import Kinds
@@ -16,11 +17,7 @@ from tracker.ui.pages.skills import SkillsPage
 @pytest.fixture
 def page(ctx, qtbot):
     p = SkillsPage(ctx)
-    ctx.changed.connect(p.on_changed)  # as the main window does
-    qtbot.addWidget(p)
-    p.resize(1200, 800)
-    p.show()
-    qtbot.waitExposed(p)
+    shown(qtbot, ctx, p, (1200, 800))
     yield p
     p.close()
 

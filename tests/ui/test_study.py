@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import QDate, Qt
 
+from tests.ui.conftest import shown
 from tracker.ui.models.study_table import MINUTES_COL, NOTE_COL, SKILL_COL
 from tracker.ui.operations import AddStudySession, perform
 from tracker.ui.pages.study import NO_SKILL, StudyPage
@@ -19,11 +20,7 @@ TODAY = date(2025, 3, 12)  # a Wednesday
 @pytest.fixture
 def page(ctx, qtbot):
     p = StudyPage(ctx, today=lambda: TODAY)
-    ctx.changed.connect(p.on_changed)  # as the main window does
-    qtbot.addWidget(p)
-    p.resize(1100, 800)
-    p.show()
-    qtbot.waitExposed(p)
+    shown(qtbot, ctx, p, (1100, 800))
     yield p
     p.close()
 
