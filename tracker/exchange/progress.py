@@ -228,8 +228,8 @@ class ProgressReading:
 
     ``summary`` (percent and ready per level) is computed on reading; the full readiness
     with gaps (``results``) on first use, and so is ``document`` (the validated model) when
-    a cohort read checked the file without building it. Immutable apart from those caches;
-    share freely.
+    a cohort read checked the file without building it, and the snapshot
+    (:meth:`to_snapshot`). Immutable apart from those caches; share freely.
     """
 
     source: str
@@ -301,7 +301,14 @@ class ProgressReading:
         return out
 
     def to_snapshot(self) -> Snapshot:
-        """The file as a Store snapshot (for restore and reports)."""
+        """The file as a Store snapshot (for restore, reports and review mode). Made once
+        per reading: it checks every signed certification again (JSON-LD canonicalisation,
+        a few milliseconds each), so a worker that reads a file for the GUI makes it too,
+        before the window needs it. Treat it as read-only: it is shared."""
+        return self._snapshot
+
+    @cached_property
+    def _snapshot(self) -> Snapshot:
         d = self.document
         progress = {p.milestone: ProgressEntry(p.milestone, p.state, p.updated_at, p.note)
                     for p in d.progress}

@@ -564,9 +564,13 @@ class ExchangeActions(QObject):
             self._status(f"Opened {path.name} for review")
             self.finished.emit("open-progress")
 
+        def read() -> Any:  # the signature checks of to_snapshot too: not on the GUI thread
+            reading = read_progress_file(path)
+            reading.to_snapshot()
+            return reading
+
         self._status(f"Reading {path.name}…")
-        self.ctx.run_in_worker(lambda: read_progress_file(path), done,
-                               self._fail("open-progress"))
+        self.ctx.run_in_worker(read, done, self._fail("open-progress"))
 
     def _local_folder(self) -> Path:
         store = self.ctx.store
