@@ -122,7 +122,9 @@ class PackSkill(_Model):
     description: str = ""
 
 
-class PackMilestone(_Model):
+class _PackUnit(_Model):
+    """What a milestone and a choice ("one of") both have: one requirement of a level."""
+
     id: str
     skill: str
     level: str
@@ -130,19 +132,15 @@ class PackMilestone(_Model):
     description: str = ""
     weight: int = 1
     core: bool = False
+
+
+class PackMilestone(_PackUnit):
     requires: list[str] = []
     elective: bool = False
     replaces: list[str] = []
 
 
-class PackChoice(_Model):
-    id: str
-    skill: str
-    level: str
-    title: str
-    description: str = ""
-    weight: int = 1
-    core: bool = False
+class PackChoice(_PackUnit):
     options: list[str]
     pick: int = 1
 
